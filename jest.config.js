@@ -1,0 +1,19 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  rootDir: '.',
+  roots: ['<rootDir>/src', '<rootDir>/libs', '<rootDir>/test'],
+  testRegex: '.*\\.(spec|e2e-spec|int-spec)\\.ts$',
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper: {
+    '^@app/contracts$': '<rootDir>/libs/contracts/src',
+    '^@app/contracts/(.*)$': '<rootDir>/libs/contracts/src/$1',
+  },
+  collectCoverageFrom: ['src/**/*.ts', 'libs/**/*.ts', '!**/*.spec.ts', '!src/main.ts', '!src/cli.ts'],
+  coverageDirectory: 'coverage',
+  coverageThreshold: {
+    './src/orchestration/': { lines: 85 },
+  },
+  testTimeout: 20000,
+};

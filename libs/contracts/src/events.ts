@@ -1,0 +1,58 @@
+import type { AgentType } from './agents';
+
+/** Every state a run passes through, as carried by its events. */
+export const ORCHESTRATION_STATES = [
+  'Queued',
+  'GeneratingCopy',
+  'GeneratingShortCopy',
+  'GeneratingVisual',
+  'GenerationComplete',
+  'Auditing',
+  'Completed',
+  'PartiallyCompleted',
+  'Failed',
+  'Cancelled',
+] as const;
+
+/** One state of a run. */
+export type OrchestrationState = (typeof ORCHESTRATION_STATES)[number];
+
+/** The states that end a run; every run emits exactly one of them, last. */
+export const TERMINAL_STATES = ['Completed', 'PartiallyCompleted', 'Failed', 'Cancelled'] as const;
+
+/** A state that ends a run. */
+export type TerminalState = (typeof TERMINAL_STATES)[number];
+
+/** Where an agent step stands. */
+export type EventPhase = 'started' | 'completed' | 'failed';
+
+/**
+ * One state transition of a run: the envelope every client, the store and the logs see.
+ * `seq` is 1, 2, 3… per run with no gaps, for ordering, resuming and de-duplication.
+ */
+export interface OrchestrationEvent {
+  /** Globally unique id of this event. */
+  eventId: string;
+  runId: string;
+  campaignId: string;
+  /** Position in the run's stream, from 1, without gaps. */
+  seq: number;
+  state: OrchestrationState;
+  /** The agent the event is about, for agent steps. */
+  agentType?: AgentType;
+  /** Whether the agent step started, completed or failed. */
+  phase?: EventPhase;
+  /** Compliance-loop round: 1 for the first generation, 2+ for regenerations. */
+  attempt: number;
+  /** Human-readable summary. */
+  message: string;
+  /** ISO-8601 time the event was created. */
+  timestamp: string;
+  /** Details: verdicts, durations, error codes, result status. */
+  metadata?: Record<string, unknown>;
+}
+
+/** True for the four states that end a run. */
+export function isTerminalState(state: OrchestrationState): state is TerminalState {
+  return (TERMINAL_STATES as readonly string[]).includes(state);
+}

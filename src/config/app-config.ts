@@ -1,0 +1,83 @@
+import {
+  AUDIT_CATEGORIES,
+  AuditCategory,
+  DEFAULT_PLATFORM_LIMITS,
+  Platform,
+  PLATFORMS,
+} from '@app/contracts';
+
+/** Which LLM adapter serves the agents. */
+export type LlmProvider = 'azure' | 'openai' | 'offline';
+
+/** Settings of the Azure OpenAI adapter. Without `apiKey`, Entra ID (DefaultAzureCredential) is used. */
+export interface AzureOpenAiSettings {
+  endpoint: string;
+  apiKey?: string;
+  deployment: string;
+  apiVersion: string;
+}
+
+/** Settings of the OpenAI-compatible adapter. */
+export interface OpenAiCompatibleSettings {
+  baseURL?: string;
+  apiKey?: string;
+  model: string;
+}
+
+/** Settings shared by the HTTP LLM adapters. */
+export interface LlmSettings {
+  provider: LlmProvider;
+  azure?: AzureOpenAiSettings;
+  openai?: OpenAiCompatibleSettings;
+  responseFormat: 'json_schema' | 'json_object';
+  stream: boolean;
+  maxRetries: number;
+  requestTimeoutMs: number;
+  /** Simulated latency range of the offline client, in ms. */
+  offlineLatencyMs: { min: number; max: number };
+}
+
+/** Settings of the orchestration engine. */
+export interface OrchestrationSettings {
+  agentTimeoutMs: number;
+  runTimeoutMs: number;
+  maxAttempts: number;
+  auditWeights: Record<AuditCategory, number>;
+  platformLimits: Record<Platform, number>;
+}
+
+/** The typed, validated configuration. Built once at boot by `loadConfig`; inject it by class. */
+export abstract class AppConfig {
+  abstract readonly nodeEnv: 'development' | 'production' | 'test';
+  abstract readonly llm: LlmSettings;
+  abstract readonly orchestration: OrchestrationSettings;
+}
+
+/** Parses `a=1,b=2` into an object, rejecting keys outside `allowed`. */
+export function parseKeyValues<K extends string>(
+  text: string | undefined,
+  allowed: readonly K[],
+  variable: string,
+): Partial<Record<K, number>> {
+  const result: Partial<Record<K, number>> = {};
+  if (!text) return result;
+  for (const pair of text.split(',')) {
+    const [key, value] = pair.split('=');
+    if (!(allowed as readonly string[]).includes(key)) {
+      throw new Error(`${variable}: unknown key "${key}" (allowed: ${allowed.join(', ')})`);
+    }
+    result[key as K] = Number(value);
+  }
+  return result;
+}
+
+/** Default audit weights: equal. */
+export const EQUAL_AUDIT_WEIGHTS = Object.fromEntries(AUDIT_CATEGORIES.map((c) => [c, 1])) as Record<
+  AuditCategory,
+  number
+>;
+
+/** The platform limits with overrides applied. */
+export function platformLimits(overrides?: string): Record<Platform, number> {
+  return { ...DEFAULT_PLATFORM_LIMITS, ...parseKeyValues(overrides, PLATFORMS, 'PLATFORM_LIMITS') };
+}

@@ -1,0 +1,99 @@
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() !== '' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const emptyToUndefined = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/**
+ * The environment variables the server reads, with their defaults. Validated once at boot;
+ * every invalid variable is reported by name. `.env.example` lists the same variables.
+ */
+export class Environment {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: string = 'development';
+
+  /** `auto` picks Azure OpenAI, then an OpenAI-compatible endpoint, then the offline client. */
+  @IsIn(['auto', 'azure', 'openai', 'offline'])
+  LLM_PROVIDER: string = 'auto';
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  AZURE_OPENAI_ENDPOINT?: string;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  AZURE_OPENAI_API_KEY?: string;
+
+  @IsString()
+  AZURE_OPENAI_DEPLOYMENT: string = 'gpt-4o';
+
+  @IsString()
+  AZURE_OPENAI_API_VERSION: string = '2024-10-21';
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  OPENAI_BASE_URL?: string;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  OPENAI_API_KEY?: string;
+
+  @IsString()
+  OPENAI_MODEL: string = 'gpt-4o-mini';
+
+  /** `json_schema` (structured outputs) or `json_object` for endpoints without schema support. */
+  @IsIn(['json_schema', 'json_object'])
+  LLM_RESPONSE_FORMAT: string = 'json_schema';
+
+  @IsIn(['true', 'false'])
+  LLM_STREAM: string = 'false';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  LLM_MAX_RETRIES: number = 3;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  LLM_REQUEST_TIMEOUT_MS: number = 25_000;
+
+  /** `min-max` simulated latency per offline call in ms, a single number, or `0` for none. */
+  @Matches(/^\d+(-\d+)?$/, { message: 'OFFLINE_LATENCY_MS must be "min-max" or a number of milliseconds' })
+  OFFLINE_LATENCY_MS: string = '400-1200';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  AGENT_TIMEOUT_MS: number = 30_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RUN_TIMEOUT_MS: number = 120_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  MAX_ATTEMPTS: number = 5;
+
+  /** Audit category weights, e.g. `compliance=2,risk=2`; unnamed categories weigh 1. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^(\w+=\d+(\.\d+)?)(,\w+=\d+(\.\d+)?)*$/, { message: 'AUDIT_WEIGHTS must look like "compliance=2,risk=1.5"' })
+  AUDIT_WEIGHTS?: string;
+
+  /** Platform limit overrides, e.g. `x=280,threads=500`. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^(\w+=\d+)(,\w+=\d+)*$/, { message: 'PLATFORM_LIMITS must look like "x=280,linkedin=3000"' })
+  PLATFORM_LIMITS?: string;
+}

@@ -1,0 +1,83 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+import { AUDIT_CATEGORIES } from '@app/contracts';
+import { AppConfig, EQUAL_AUDIT_WEIGHTS, LlmProvider, parseKeyValues, platformLimits } from './app-config';
+import { Environment } from './environment';
+
+/** Thrown at boot when environment variables are invalid; names every bad variable. */
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+function describe(errors: ValidationError[]): string[] {
+  return errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => (m.startsWith(e.property) ? m : `${e.property}: ${m}`)));
+}
+
+function parseRange(text: string): { min: number; max: number } {
+  const [min, max = min] = text.split('-').map(Number);
+  return { min: Math.min(min, max), max: Math.max(min, max) };
+}
+
+function chooseProvider(env: Environment): LlmProvider {
+  if (env.LLM_PROVIDER !== 'auto') return env.LLM_PROVIDER as LlmProvider;
+  if (env.AZURE_OPENAI_ENDPOINT) return 'azure';
+  if (env.OPENAI_BASE_URL || env.OPENAI_API_KEY) return 'openai';
+  return 'offline';
+}
+
+/**
+ * Validates `source` (normally `process.env`) and builds the typed configuration.
+ * The only place that reads environment variables.
+ * @throws ConfigValidationError naming every invalid variable.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const env = plainToInstance(Environment, { ...source }, { exposeDefaultValues: true });
+  const problems = describe(validateSync(env, { whitelist: false }));
+  const provider = chooseProvider(env);
+  if (provider === 'azure' && !env.AZURE_OPENAI_ENDPOINT) problems.push('AZURE_OPENAI_ENDPOINT is required when LLM_PROVIDER=azure');
+  let auditWeights = EQUAL_AUDIT_WEIGHTS;
+  let limits = platformLimits();
+  try {
+    auditWeights = { ...EQUAL_AUDIT_WEIGHTS, ...parseKeyValues(env.AUDIT_WEIGHTS, AUDIT_CATEGORIES, 'AUDIT_WEIGHTS') };
+    if (Object.values(auditWeights).every((w) => w === 0)) problems.push('AUDIT_WEIGHTS: at least one weight must be above 0');
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+  try {
+    limits = platformLimits(env.PLATFORM_LIMITS);
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+
+  return {
+    nodeEnv: env.NODE_ENV as AppConfig['nodeEnv'],
+    llm: {
+      provider,
+      azure: env.AZURE_OPENAI_ENDPOINT
+        ? {
+            endpoint: env.AZURE_OPENAI_ENDPOINT,
+            apiKey: env.AZURE_OPENAI_API_KEY,
+            deployment: env.AZURE_OPENAI_DEPLOYMENT,
+            apiVersion: env.AZURE_OPENAI_API_VERSION,
+          }
+        : undefined,
+      openai: { baseURL: env.OPENAI_BASE_URL, apiKey: env.OPENAI_API_KEY, model: env.OPENAI_MODEL },
+      responseFormat: env.LLM_RESPONSE_FORMAT as 'json_schema' | 'json_object',
+      stream: env.LLM_STREAM === 'true',
+      maxRetries: env.LLM_MAX_RETRIES,
+      requestTimeoutMs: env.LLM_REQUEST_TIMEOUT_MS,
+      offlineLatencyMs: parseRange(env.OFFLINE_LATENCY_MS),
+    },
+    orchestration: {
+      agentTimeoutMs: env.AGENT_TIMEOUT_MS,
+      runTimeoutMs: env.RUN_TIMEOUT_MS,
+      maxAttempts: env.MAX_ATTEMPTS,
+      auditWeights,
+      platformLimits: limits,
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import OpenAI from 'openai';
+import type { ChatCompletionCreateParamsBase } from 'openai/resources/chat/completions';
+import { LlmClient, LlmRequest, LlmResponse, LlmUsage } from '../llm-client';
+import { LlmAbortedError, LlmError } from '../llm-errors';
+
+/** Options shared by the HTTP adapters. */
+export interface OpenAiChatOptions {
+  /** `model` for OpenAI-compatible endpoints; the deployment name for Azure. */
+  model: string;
+  responseFormat: 'json_schema' | 'json_object';
+  stream: boolean;
+  /** Per-attempt timeout; the request's own `timeoutMs` bounds all attempts together. */
+  requestTimeoutMs: number;
+}
+
+const NO_USAGE: LlmUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+
+/**
+ * Structured-output chat over the official `openai` SDK. Retries (429, 5xx, connection errors,
+ * timeouts, with exponential backoff and `retry-after`) are the SDK's own, set by `maxRetries`
+ * on the client. The run's signal and an overall deadline are passed to every HTTP request, so an
+ * abort closes the connection at once.
+ */
+export abstract class OpenAiChatClient extends LlmClient {
+  readonly judges = true;
+
+  protected constructor(
+    protected readonly client: OpenAI,
+    protected readonly options: OpenAiChatOptions,
+  ) {
+    super();
+  }
+
+  async complete(request: LlmRequest): Promise<LlmResponse> {
+    if (request.signal.aborted) throw new LlmAbortedError(request.signal.reason);
+    const deadline = AbortSignal.timeout(request.timeoutMs);
+    const signal = AbortSignal.any([request.signal, deadline]);
+    const body: ChatCompletionCreateParamsBase = {
+      model: this.options.model,
+      messages: request.messages,
+      response_format:
+        this.options.responseFormat === 'json_schema'
+          ? { type: 'json_schema', json_schema: { name: request.schemaName, schema: request.schema, strict: true } }
+          : { type: 'json_object' },
+    };
+    const requestOptions = { signal, timeout: Math.min(this.options.requestTimeoutMs, request.timeoutMs) };
+    try {
+      return this.options.stream
+        ? await this.completeStreamed(body, requestOptions)
+        : await this.completeOnce(body, requestOptions);
+    } catch (error) {
+      if (request.signal.aborted) throw new LlmAbortedError(request.signal.reason);
+      if (deadline.aborted) throw new LlmError('LLM_TIMEOUT', `LLM call exceeded ${request.timeoutMs} ms`, { cause: error });
+      throw toLlmError(error);
+    }
+  }
+
+  private async completeOnce(
+    body: ChatCompletionCreateParamsBase,
+    options: { signal: AbortSignal; timeout: number },
+  ): Promise<LlmResponse> {
+    const completion = await this.client.chat.completions.create({ ...body, stream: false }, options);
+    const content = completion.choices[0]?.message?.content;
+    if (typeof content !== 'string') throw new LlmError('LLM_REQUEST_FAILED', 'The model returned no content');
+    return { content, usage: toUsage(completion.usage), model: completion.model };
+  }
+
+  private async completeStreamed(
+    body: ChatCompletionCreateParamsBase,
+    options: { signal: AbortSignal; timeout: number },
+  ): Promise<LlmResponse> {
+    const stream = await this.client.chat.completions.create(
+      { ...body, stream: true, stream_options: { include_usage: true } },
+      options,
+    );
+    let content = '';
+    let usage = NO_USAGE;
+    let model = this.options.model;
+    for await (const chunk of stream) {
+      content += chunk.choices[0]?.delta?.content ?? '';
+      if (chunk.usage) usage = toUsage(chunk.usage);
+      model = chunk.model || model;
+    }
+    return { content, usage, model };
+  }
+}
+
+function toUsage(usage: OpenAI.CompletionUsage | undefined | null): LlmUsage {
+  if (!usage) return NO_USAGE;
+  return { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens, totalTokens: usage.total_tokens };
+}
+
+/** Maps an SDK error (after its retries) to an `LlmError` with a stable code. */
+export function toLlmError(error: unknown): LlmError {
+  if (error instanceof LlmError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof OpenAI.APIConnectionTimeoutError) return new LlmError('LLM_TIMEOUT', message, { cause: error });
+  if (error instanceof OpenAI.RateLimitError) return new LlmError('LLM_RATE_LIMITED', message, { cause: error });
+  if (error instanceof OpenAI.InternalServerError || error instanceof OpenAI.APIConnectionError) {
+    return new LlmError('LLM_UNAVAILABLE', message, { cause: error });
+  }
+  return new LlmError('LLM_REQUEST_FAILED', message, { cause: error });
+}

@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { Observable, ReplaySubject } from 'rxjs';
+import type { ExecutionMode, OrchestrationEvent, OrchestrationRequest, OrchestrationResult } from '@app/contracts';
+import { AppConfig } from '../config/app-config';
+import { AgentSet } from '../agents/agent';
+import type { ExecutionStrategy } from './execution-strategy';
+import { abortCauseOf, RunAbort } from './orchestration-errors';
+import { ParallelStrategy } from './parallel.strategy';
+import { RunContext } from './run-context';
+import { RunRegistry } from './run-registry';
+import { TERMINAL_STATE_OF } from './run-state';
+import { SequentialStrategy } from './sequential.strategy';
+import { validateRunRequest } from './validate-request';
+
+/** A run that has started: its event stream and, when it is over, its result. */
+export interface RunExecution {
+  readonly runId: string;
+  readonly campaignId: string;
+  /**
+   * Every event of the run from `Queued` (seq 1) to exactly one terminal event, then complete.
+   * Replays the events already emitted to each new subscriber.
+   */
+  readonly events$: Observable<OrchestrationEvent>;
+  /** Resolves with the result once the terminal event is emitted; never rejects. */
+  readonly result: Promise<OrchestrationResult>;
+}
+
+const STRATEGIES: Record<ExecutionMode, ExecutionStrategy> = {
+  parallel: new ParallelStrategy(),
+  sequential: new SequentialStrategy(),
+};
+
+/**
+ * Runs the four agents on a brief as an event stream. Agent failures are isolated (the run ends
+ * PartiallyCompleted with what succeeded); cancel (the caller's signal or `RunRegistry.cancel`)
+ * and the run timeout end the run at once, closing in-flight LLM calls, with the partial results.
+ */
+@Injectable()
+export class CampaignOrchestrator {
+  private readonly logger = new Logger(CampaignOrchestrator.name);
+
+  constructor(
+    private readonly agents: AgentSet,
+    private readonly config: AppConfig,
+    private readonly registry: RunRegistry,
+  ) {}
+
+  /**
+   * Validates the request and starts the run.
+   * @param signal cancels the run when aborted (as does `RunRegistry.cancel(runId)`).
+   * @throws OrchestrationValidationError when the request is invalid; no run is started then.
+   */
+  run(request: OrchestrationRequest, signal?: AbortSignal): RunExecution {
+    const valid = validateRunRequest(request);
+    const runId = valid.runId ?? randomUUID();
+    const controller = new AbortController();
+    this.registry.register(runId, controller);
+    const events = new ReplaySubject<OrchestrationEvent>();
+    const run = new RunContext(
+      { ...valid, runId, executionMode: valid.executionMode ?? 'parallel' },
+      this.config.orchestration,
+      this.agents,
+      events,
+      controller.signal,
+    );
+    run.emit('Queued', `Run queued (${run.request.executionMode})`, {
+      metadata: { executionMode: run.request.executionMode, selectedPlatforms: run.request.selectedPlatforms },
+    });
+    const onCallerAbort = () => controller.abort(new RunAbort('CANCELLED'));
+    if (signal?.aborted) onCallerAbort();
+    else signal?.addEventListener('abort', onCallerAbort, { once: true });
+    const result = this.execute(run, controller).finally(() => {
+      signal?.removeEventListener('abort', onCallerAbort);
+      this.registry.release(runId);
+    });
+    return { runId, campaignId: valid.campaignId, events$: events.asObservable(), result };
+  }
+
+  private async execute(run: RunContext, controller: AbortController): Promise<OrchestrationResult> {
+    const timer = setTimeout(() => controller.abort(new RunAbort('RUN_TIMEOUT')), this.config.orchestration.runTimeoutMs);
+    const aborted = new Promise<void>((resolve) => {
+      if (controller.signal.aborted) resolve();
+      else controller.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    try {
+      await Promise.race([this.executeStrategy(run), aborted]);
+    } finally {
+      clearTimeout(timer);
+    }
+    return this.finish(run, controller.signal);
+  }
+
+  private async executeStrategy(run: RunContext): Promise<void> {
+    if (run.stopped) return;
+    try {
+      await STRATEGIES[run.request.executionMode].execute(run);
+    } catch (error) {
+      // A bug in a strategy must not leave the run without a terminal event.
+      this.logger.error(`Run ${run.request.runId} failed unexpectedly`, error instanceof Error ? error.stack : String(error));
+      run.state.addError({ code: 'INTERNAL_ERROR', message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  private finish(run: RunContext, signal: AbortSignal): OrchestrationResult {
+    const cause = signal.aborted ? abortCauseOf(signal) : undefined;
+    if (cause === 'RUN_TIMEOUT') {
+      run.state.addError({ code: 'RUN_TIMEOUT', message: `Run exceeded ${this.config.orchestration.runTimeoutMs} ms` });
+    }
+    run.state.markFailedAudits();
+    const status = run.state.status(cause === 'CANCELLED');
+    const result = run.state.toResult(status);
+    const state = TERMINAL_STATE_OF[status];
+    run.close(state, `Run ${status}`, {
+      resultStatus: status,
+      artifacts: Object.keys(result.artifacts),
+      errorCodes: result.errors.map((e) => e.code),
+      totalMs: result.metrics.totalMs,
+    });
+    return result;
+  }
+}

@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import type { Subject } from 'rxjs';
+import type {
+  AgentType,
+  ArtifactType,
+  AuditReport,
+  EventPhase,
+  GeneratedArtifact,
+  OrchestrationEvent,
+  OrchestrationRequest,
+  OrchestrationState,
+} from '@app/contracts';
+import type { OrchestrationSettings } from '../config/app-config';
+import { AgentContext, AgentOutcome, AgentSet, GenerationInput } from '../agents/agent';
+import { AgentError } from '../agents/agent-errors';
+import { RunAbort } from './orchestration-errors';
+import { RunState } from './run-state';
+
+/** Event state announcing each generator. */
+export const GENERATING_STATE: Record<ArtifactType, OrchestrationState> = {
+  copy: 'GeneratingCopy',
+  shortCopy: 'GeneratingShortCopy',
+  visualConcept: 'GeneratingVisual',
+};
+
+/** Optional extras of an event. */
+interface EventFields {
+  agentType?: AgentType;
+  phase?: EventPhase;
+  attempt?: number;
+  metadata?: Record<string, unknown>;
+}
+
+/**
+ * One run in progress: numbers and publishes its events, and runs agents with the run's signal,
+ * per-agent timeouts and error isolation. Strategies drive it; once `close()` is called (terminal
+ * event), nothing more is emitted or recorded, so late answers of aborted calls are dropped.
+ */
+export class RunContext {
+  readonly state: RunState;
+  private seq = 0;
+  private closed = false;
+
+  constructor(
+    readonly request: Required<Pick<OrchestrationRequest, 'executionMode'>> & OrchestrationRequest & { runId: string },
+    readonly settings: OrchestrationSettings,
+    private readonly agents: AgentSet,
+    private readonly events: Subject<OrchestrationEvent>,
+    /** Aborted on cancel or run timeout. */
+    readonly signal: AbortSignal,
+  ) {
+    this.state = new RunState(request.runId, request.campaignId, request.executionMode);
+  }
+
+  /** True once the run was aborted or closed: no agent may start any more. */
+  get stopped(): boolean {
+    return this.closed || this.signal.aborted;
+  }
+
+  /** Publishes the next event of the run, unless the run is closed. */
+  emit(state: OrchestrationState, message: string, fields: EventFields = {}): OrchestrationEvent | undefined {
+    if (this.closed) return undefined;
+    const event: OrchestrationEvent = {
+      eventId: randomUUID(),
+      runId: this.request.runId,
+      campaignId: this.request.campaignId,
+      seq: ++this.seq,
+      state,
+      ...(fields.agentType ? { agentType: fields.agentType } : {}),
+      ...(fields.phase ? { phase: fields.phase } : {}),
+      attempt: fields.attempt ?? 1,
+      message,
+      timestamp: new Date().toISOString(),
+      ...(fields.metadata ? { metadata: fields.metadata } : {}),
+    };
+    this.events.next(event);
+    return event;
+  }
+
+  /** Emits the terminal event and stops all further emission. */
+  close(state: OrchestrationState, message: string, metadata: Record<string, unknown>): void {
+    this.emit(state, message, { metadata });
+    this.closed = true;
+    this.events.complete();
+  }
+
+  /** Wall time of `work`, added to the generation or audit phase. */
+  async timed<T>(phase: 'generation' | 'audit', work: () => Promise<T>): Promise<T> {
+    const start = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.state.addPhaseTime(phase, performance.now() - start);
+    }
+  }
+
+  /**
+   * Generates a version of `type`, announcing it by events. Returns undefined when the agent
+   * failed (error recorded, run goes on) or the run was stopped.
+   */
+  async generate<T extends ArtifactType>(
+    type: T,
+    extra: Pick<GenerationInput<T>, 'previous' | 'reference'> = {},
+  ): Promise<GeneratedArtifact<T> | undefined> {
+    if (this.stopped) return undefined;
+    const attempt = (this.state.attempts[type] ?? 0) + 1;
+    this.state.attempts[type] = attempt;
+    const state = GENERATING_STATE[type];
+    const verb = attempt === 1 ? 'Generating' : `Regenerating (attempt ${attempt})`;
+    this.emit(state, `${verb} ${type}`, { agentType: type, phase: 'started', attempt });
+    const { request, settings } = this;
+    const input: GenerationInput<T> = {
+      brief: request.brief,
+      selectedPlatforms: request.selectedPlatforms,
+      platformLimits: settings.platformLimits,
+      attempt,
+      ...extra,
+    };
+    const outcome = await this.runAgent(type, attempt, (context) => this.agents.generator(type).execute(input, context));
+    if (!outcome) return undefined;
+    const artifact = this.state.addArtifact(type, attempt, outcome.output);
+    this.emit(state, `${type} generated`, { agentType: type, phase: 'completed', attempt, metadata: { durationMs: outcome.durationMs } });
+    return artifact;
+  }
+
+  /** Audits the current versions of `types`; returns their reports, or undefined when the audit failed. */
+  async audit(types: ArtifactType[], attempt: number): Promise<AuditReport[] | undefined> {
+    const subjects = types.map((t) => this.state.artifact(t)).filter((a) => a !== undefined).map((a) => ({ type: a.type, attempt: a.attempt, content: a.content }));
+    if (this.stopped || subjects.length === 0) return undefined;
+    const artifactTypes = subjects.map((s) => s.type);
+    this.emit('Auditing', `Auditing ${artifactTypes.join(', ')}`, { agentType: 'audit', phase: 'started', attempt, metadata: { artifactTypes } });
+    const { request, settings } = this;
+    const outcome = await this.timed('audit', () =>
+      this.runAgent('audit', attempt, (context) =>
+        this.agents.audit.execute(
+          { brief: request.brief, selectedPlatforms: request.selectedPlatforms, platformLimits: settings.platformLimits, weights: settings.auditWeights, subjects },
+          context,
+        ),
+      ),
+    );
+    if (!outcome) return undefined;
+    this.state.addReports(outcome.output);
+    const verdicts = Object.fromEntries(outcome.output.map((r) => [r.artifactType, { verdict: r.verdict, score: r.weightedScore }]));
+    this.emit('Auditing', `Audit done: ${outcome.output.map((r) => `${r.artifactType} ${r.verdict}`).join(', ')}`, {
+      agentType: 'audit',
+      phase: 'completed',
+      attempt,
+      metadata: { verdicts, durationMs: outcome.durationMs },
+    });
+    return outcome.output;
+  }
+
+  /**
+   * Runs one agent under the run's signal and its own timeout. Agent errors are recorded and
+   * announced (phase `failed`) and yield undefined; a stopped run yields undefined silently.
+   */
+  private async runAgent<O>(
+    agent: AgentType,
+    attempt: number,
+    execute: (context: AgentContext) => Promise<AgentOutcome<O>>,
+  ): Promise<{ output: O; durationMs: number } | undefined> {
+    const controller = new AbortController();
+    const onRunAbort = () => controller.abort(this.signal.reason);
+    this.signal.addEventListener('abort', onRunAbort, { once: true });
+    const timeoutMs = this.settings.agentTimeoutMs;
+    const timer = setTimeout(() => controller.abort(new RunAbort('AGENT_TIMEOUT')), timeoutMs);
+    const start = performance.now();
+    try {
+      const { output, usage } = await execute({ runId: this.request.runId, campaignId: this.request.campaignId, signal: controller.signal, timeoutMs });
+      const durationMs = Math.round(performance.now() - start);
+      this.state.addAgentTime(agent, performance.now() - start, usage);
+      return this.stopped ? undefined : { output, durationMs };
+    } catch (error) {
+      this.state.addAgentTime(agent, performance.now() - start);
+      if (this.stopped) return undefined;
+      const timedOut = controller.signal.aborted || performance.now() - start >= timeoutMs;
+      const code = timedOut ? 'AGENT_TIMEOUT' : error instanceof AgentError ? error.code : 'AGENT_FAILED';
+      const message = timedOut ? `${agent} agent exceeded ${timeoutMs} ms` : error instanceof Error ? error.message : String(error);
+      const recorded = this.state.addError({ agentType: agent, code, message, attempt });
+      const state = agent === 'audit' ? 'Auditing' : GENERATING_STATE[agent];
+      this.emit(state, `${agent} failed: ${message}`, { agentType: agent, phase: 'failed', attempt, metadata: { code: recorded.code } });
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+      this.signal.removeEventListener('abort', onRunAbort);
+    }
+  }
+}
