@@ -4,13 +4,13 @@ module.exports = {
   rootDir: '.',
   roots: ['<rootDir>/src', '<rootDir>/libs', '<rootDir>/test'],
   testRegex: '.*\\.(spec|e2e-spec|int-spec)\\.ts$',
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     '^@app/contracts$': '<rootDir>/libs/contracts/src',
     '^@app/contracts/(.*)$': '<rootDir>/libs/contracts/src/$1',
   },
-  collectCoverageFrom: ['src/**/*.ts', 'libs/**/*.ts', '!**/*.spec.ts', '!src/main.ts', '!src/cli.ts'],
+  collectCoverageFrom: ['src/**/*.ts', 'libs/**/*.ts', '!**/*.spec.ts', '!**/testing/**', '!src/main.ts', '!src/cli.ts'],
   coverageDirectory: 'coverage',
   coverageThreshold: {
     './src/orchestration/': { lines: 85 },

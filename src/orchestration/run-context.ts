@@ -40,6 +40,8 @@ export class RunContext {
   readonly state: RunState;
   private seq = 0;
   private closed = false;
+  /** Releases the timers and listeners of agents still in flight when the run closes. */
+  private readonly releases = new Set<() => void>();
 
   constructor(
     readonly request: Required<Pick<OrchestrationRequest, 'executionMode'>> & OrchestrationRequest & { runId: string },
@@ -81,6 +83,8 @@ export class RunContext {
   close(state: OrchestrationState, message: string, metadata: Record<string, unknown>): void {
     this.emit(state, message, { metadata });
     this.closed = true;
+    for (const release of this.releases) release();
+    this.releases.clear();
     this.events.complete();
   }
 
@@ -164,6 +168,11 @@ export class RunContext {
     this.signal.addEventListener('abort', onRunAbort, { once: true });
     const timeoutMs = this.settings.agentTimeoutMs;
     const timer = setTimeout(() => controller.abort(new RunAbort('AGENT_TIMEOUT')), timeoutMs);
+    const release = () => {
+      clearTimeout(timer);
+      this.signal.removeEventListener('abort', onRunAbort);
+    };
+    this.releases.add(release);
     const start = performance.now();
     try {
       const { output, usage } = await execute({ runId: this.request.runId, campaignId: this.request.campaignId, signal: controller.signal, timeoutMs });
@@ -181,8 +190,8 @@ export class RunContext {
       this.emit(state, `${agent} failed: ${message}`, { agentType: agent, phase: 'failed', attempt, metadata: { code: recorded.code } });
       return undefined;
     } finally {
-      clearTimeout(timer);
-      this.signal.removeEventListener('abort', onRunAbort);
+      release();
+      this.releases.delete(release);
     }
   }
 }
