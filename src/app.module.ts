@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from './config/config.module';
+import { HealthModule } from './health/health.module';
 import { OrchestrationModule } from './orchestration/orchestration.module';
 
-/** The application: configuration and the orchestration engine. */
+/** The application: configuration, the orchestration engine and health endpoints. */
 @Module({
-  imports: [ConfigModule, OrchestrationModule],
+  imports: [ConfigModule, OrchestrationModule, HealthModule],
 })
 export class AppModule {}

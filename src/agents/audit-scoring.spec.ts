@@ -33,7 +33,7 @@ describe(scoresFromFlags.name, () => {
 
   it('floors a category at 0', () => {
     expect(scoresFromFlags([aFlag('critical', 'compliance'), aFlag('critical', 'compliance')]).compliance).toBe(0);
-    expect(scoresFromFlags([aFlag('critical', 'compliance'), aFlag('high', 'compliance'), aFlag('low', 'compliance')]).compliance).toBe(0);
+    expect(scoresFromFlags([aFlag('critical', 'compliance'), aFlag('high', 'compliance'), aFlag('medium', 'compliance')]).compliance).toBe(0);
   });
 
   it('penalises severities in increasing order', () => {

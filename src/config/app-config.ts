@@ -49,6 +49,7 @@ export interface OrchestrationSettings {
 /** The typed, validated configuration. Built once at boot by `loadConfig`; inject it by class. */
 export abstract class AppConfig {
   abstract readonly nodeEnv: 'development' | 'production' | 'test';
+  abstract readonly http: { host: string; port: number };
   abstract readonly llm: LlmSettings;
   abstract readonly orchestration: OrchestrationSettings;
 }

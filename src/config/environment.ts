@@ -14,6 +14,16 @@ export class Environment {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: string = 'development';
 
+  /** Interface to listen on; loopback by default. */
+  @IsString()
+  HOST: string = '127.0.0.1';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT: number = 3000;
+
   /** `auto` picks Azure OpenAI, then an OpenAI-compatible endpoint, then the offline client. */
   @IsIn(['auto', 'azure', 'openai', 'offline'])
   LLM_PROVIDER: string = 'auto';

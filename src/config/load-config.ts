@@ -55,6 +55,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
 
   return {
     nodeEnv: env.NODE_ENV as AppConfig['nodeEnv'],
+    http: { host: env.HOST, port: env.PORT },
     llm: {
       provider,
       azure: env.AZURE_OPENAI_ENDPOINT

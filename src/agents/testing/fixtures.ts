@@ -1,4 +1,5 @@
 import {
+  ArtifactType,
   AuditCategory,
   AuditFlag,
   CampaignBrief,
@@ -11,7 +12,7 @@ import {
   VisualConcept,
   VisualConceptOutput,
 } from '@app/contracts';
-import type { AuditInput, AuditSubject } from '../agent';
+import type { AuditInput, AuditSubject, GenerationInput } from '../agent';
 import type { RuleContext } from '../audit-rules';
 
 /** Shared builders for the agents' unit specs: a clean brief and clean artifacts that pass every rule. */
@@ -85,6 +86,11 @@ export function ruleContext(brief: CampaignBrief = aBrief(), selectedPlatforms: 
 export const copySubject = (content: CopyOutput, attempt = 1): AuditSubject<'copy'> => ({ type: 'copy', attempt, content });
 export const shortCopySubject = (content: ShortCopyOutput, attempt = 1): AuditSubject<'shortCopy'> => ({ type: 'shortCopy', attempt, content });
 export const visualSubject = (content: VisualConceptOutput, attempt = 1): AuditSubject<'visualConcept'> => ({ type: 'visualConcept', attempt, content });
+
+/** A first-attempt generation input for `brief`, with x and linkedin selected and the default limits. */
+export function aGenerationInput<T extends ArtifactType>(overrides: Partial<GenerationInput<T>> = {}): GenerationInput<T> {
+  return { ...ruleContext(), attempt: 1, ...overrides };
+}
 
 /** Equal audit weights. */
 export const EQUAL_WEIGHTS: Record<AuditCategory, number> = { toneConsistency: 1, clarity: 1, compliance: 1, accessibility: 1, risk: 1 };
