@@ -222,19 +222,31 @@ describe(applyRules.name, () => {
   });
 
   describe('recommendations', () => {
-    it('gives each flag one recommendation pointing to it, high priority for high and critical flags', () => {
-      const brief = aBrief({ constraints: { restrictedKeywords: ['cheap'], requiredKeywords: ['organic'], maxWordCount: 250 } });
-      const copy = aCopy({ headlines: ['Cheap', ...aCopy().headlines.slice(1)], bodyCopy: { ...aCopy().bodyCopy, short: wordsOf(10) } });
+    const brief = aBrief({ brandPalette: ['#FF5733'], constraints: { restrictedKeywords: ['cheap'], requiredKeywords: ['organic'], maxWordCount: 250 } });
+    const flawedPosts = aShortCopy(['x']);
+    flawedPosts.platforms[0].variants[0] = aVariant({ text: `Cheap organic ${'a'.repeat(300)}`, hashtags: ['bad tag'] });
 
-      const { flags, recommendations } = applyRules(copySubject(copy), ruleContext(brief));
+    it.each([
+      ['copy', copySubject(aCopy({ headlines: ['Cheap', ...aCopy().headlines.slice(1)], bodyCopy: { ...aCopy().bodyCopy, short: wordsOf(10) } }))],
+      ['short copy', shortCopySubject(flawedPosts)],
+      ['visual concept', visualSubject(aVisual([aConcept({ palette: [], altText: '' }), aConcept({ name: 'Cheap thrills', altText: 'Short alt text' })]))],
+    ])('gives each flag of a flawed %s one recommendation pointing to it by flagId', (_type, subject) => {
+      const { flags, recommendations } = applyRules(subject, ruleContext(brief, ['x', 'threads']));
+
+      expect(new Set(flags.map((f) => f.severity)).size).toBeGreaterThanOrEqual(3);
+      expect(new Set(flags.map((f) => f.id)).size).toBe(flags.length);
+      expect(recommendations.map((r) => r.flagId)).toEqual(flags.map((f) => f.id));
+      for (const rec of recommendations) expect(rec.text.length).toBeGreaterThan(0);
+    });
+
+    it('gives high priority to the fixes of critical and high flags, and the flag severity otherwise', () => {
+      const subject = copySubject(aCopy({ headlines: ['Cheap', ...aCopy().headlines.slice(1)], bodyCopy: { ...aCopy().bodyCopy, short: wordsOf(10) } }));
+
+      const { flags, recommendations } = applyRules(subject, ruleContext(brief));
 
       expect(flags.map((f) => f.severity).sort()).toEqual(['critical', 'critical', 'high', 'low', 'medium']);
-      expect(recommendations.map((r) => r.flagId)).toEqual(flags.map((f) => f.id));
-      expect(new Set(flags.map((f) => f.id)).size).toBe(flags.length);
-      const priorityOf = (id: string) => recommendations.find((r) => r.flagId === id)?.priority;
       const expected = { critical: 'high', high: 'high', medium: 'medium', low: 'low' } as const;
-      for (const flag of flags) expect(priorityOf(flag.id)).toBe(expected[flag.severity]);
-      for (const rec of recommendations) expect(rec.text.length).toBeGreaterThan(0);
+      expect(recommendations.map((r) => r.priority)).toEqual(flags.map((f) => expected[f.severity]));
     });
 
     it('tells how to fix an over-limit post', () => {

@@ -52,6 +52,7 @@ function textsOf(subject: AuditSubject): Array<[location: string, text: string]>
         ...c.headlines.map((h, i): [string, string] => [`headlines[${i}]`, h]),
         ...Object.entries(c.bodyCopy).map(([k, v]): [string, string] => [`bodyCopy.${k}`, v]),
         ...c.ctas.map((h, i): [string, string] => [`ctas[${i}]`, h]),
+        ['toneNotes', c.toneNotes],
       ];
     }
     case 'shortCopy':
@@ -63,6 +64,7 @@ function textsOf(subject: AuditSubject): Array<[location: string, text: string]>
         [`concepts[${i}].name`, c.name],
         [`concepts[${i}].description`, c.description],
         [`concepts[${i}].altText`, c.altText],
+        [`concepts[${i}].mood`, c.mood.join(', ')],
       ]);
   }
 }

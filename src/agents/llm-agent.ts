@@ -60,7 +60,7 @@ export abstract class LlmAgent<I, O, S = O> extends Agent<I, O> {
     let usage: LlmUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
     let problem = '';
     for (let call = 1; call <= MAX_REPAIRS + 1; call++) {
-      const response = await this.call(conversation, promptContext, context, Math.max(1, deadline - Date.now()));
+      const response = await this.call([...conversation], promptContext, context, Math.max(1, deadline - Date.now()));
       usage = addUsage(usage, response.usage);
       const parsed = this.parse(response.content);
       if (parsed.ok) return { output: this.finish(parsed.value, input), usage, calls: call };

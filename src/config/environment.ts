@@ -1,10 +1,9 @@
+import 'reflect-metadata';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() !== '' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
-const emptyToUndefined = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
 
 /**
  * The environment variables the server reads, with their defaults. Validated once at boot;
@@ -29,12 +28,10 @@ export class Environment {
   LLM_PROVIDER: string = 'auto';
 
   @IsOptional()
-  @Transform(emptyToUndefined)
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   AZURE_OPENAI_ENDPOINT?: string;
 
   @IsOptional()
-  @Transform(emptyToUndefined)
   @IsString()
   AZURE_OPENAI_API_KEY?: string;
 
@@ -45,12 +42,10 @@ export class Environment {
   AZURE_OPENAI_API_VERSION: string = '2024-10-21';
 
   @IsOptional()
-  @Transform(emptyToUndefined)
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   OPENAI_BASE_URL?: string;
 
   @IsOptional()
-  @Transform(emptyToUndefined)
   @IsString()
   OPENAI_API_KEY?: string;
 
@@ -97,13 +92,11 @@ export class Environment {
 
   /** Audit category weights, e.g. `compliance=2,risk=2`; unnamed categories weigh 1. */
   @IsOptional()
-  @Transform(emptyToUndefined)
   @Matches(/^(\w+=\d+(\.\d+)?)(,\w+=\d+(\.\d+)?)*$/, { message: 'AUDIT_WEIGHTS must look like "compliance=2,risk=1.5"' })
   AUDIT_WEIGHTS?: string;
 
   /** Platform limit overrides, e.g. `x=280,threads=500`. */
   @IsOptional()
-  @Transform(emptyToUndefined)
   @Matches(/^(\w+=\d+)(,\w+=\d+)*$/, { message: 'PLATFORM_LIMITS must look like "x=280,linkedin=3000"' })
   PLATFORM_LIMITS?: string;
 }

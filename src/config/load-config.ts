@@ -34,7 +34,9 @@ function chooseProvider(env: Environment): LlmProvider {
  * @throws ConfigValidationError naming every invalid variable.
  */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
-  const env = plainToInstance(Environment, { ...source }, { exposeDefaultValues: true });
+  // A blank variable (`MAX_ATTEMPTS=` in a .env file) means "use the default".
+  const given = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const env = plainToInstance(Environment, given, { exposeDefaultValues: true });
   const problems = describe(validateSync(env, { whitelist: false }));
   const provider = chooseProvider(env);
   if (provider === 'azure' && !env.AZURE_OPENAI_ENDPOINT) problems.push('AZURE_OPENAI_ENDPOINT is required when LLM_PROVIDER=azure');

@@ -31,7 +31,7 @@ export interface BriefConstraints {
   minWordCount?: number;
   /** Upper bound on the long body copy's word count (>= minWordCount). */
   maxWordCount?: number;
-  /** Words or phrases every artifact must contain (case-insensitive). */
+  /** Words or phrases the long-form copy and every social post must contain (case-insensitive). */
   requiredKeywords?: string[];
   /** Words or phrases no artifact may contain (case-insensitive). */
   restrictedKeywords?: string[];

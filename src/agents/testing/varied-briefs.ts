@@ -35,7 +35,7 @@ const CONSTRAINTS: Array<BriefConstraints | undefined> = [
   { requiredKeywords: ['organic'] },
   { requiredKeywords: ['free trial', 'eco-friendly'], restrictedKeywords: ['cheap', 'guarantee'] },
   { minWordCount: 250, maxWordCount: 300 },
-  { maxWordCount: 220, requiredKeywords: ['today'] },
+  { maxWordCount: 220, requiredKeywords: ['spring sale'] },
   { minWordCount: 350, restrictedKeywords: ['coffee', 'crêpe'] },
   { restrictedKeywords: ['budget', 'students'], contentRating: 'teen' },
   { requiredKeywords: ['Brewly', 'fresh'], restrictedKeywords: ['hidden fees'], minWordCount: 210, maxWordCount: 390 },
@@ -72,7 +72,7 @@ export function variedInputs(count = 30): BriefCase[] {
     };
     const selectedPlatforms = SELECTIONS[(i * 7) % SELECTIONS.length];
     return {
-      label: `brief #${i} (${selectedPlatforms.join('+')}${constraints ? `, ${JSON.stringify(constraints)}` : ''})`,
+      label: `brief #${i} (${[selectedPlatforms.join('+'), ...Object.keys(constraints ?? {})].join(', ')})`,
       input: { brief, selectedPlatforms, platformLimits: { ...DEFAULT_PLATFORM_LIMITS }, attempt: 1 },
     };
   });

@@ -6,6 +6,7 @@ import type {
   VisualConceptOutput,
 } from '@app/contracts';
 import type { GenerationInput } from '../../agents/agent';
+import { characterCount } from '../../agents/text';
 
 /** The mistakes the offline model makes on a first attempt for this brief. */
 export interface OfflineMistakes {
@@ -131,16 +132,21 @@ class Writer {
     return this.keywords.map((k) => `${k.charAt(0).toUpperCase()}${k.slice(1)} is part of the promise.`);
   }
 
-  /** Body copy of about `target` words that never exceeds `max`. */
-  body(target: number, max: number, offset: number): string {
+  /** Body copy of about `target` words, within [`min`, `max`] words. */
+  body(target: number, min: number, max: number, offset: number): string {
     const out = [...this.keywordSentences()];
     let count = words(out.join(' ')).length;
-    for (let i = 0; count < target && i < 200; i++) {
+    for (let i = 0; count < target && i < this.pool.length * 4; i++) {
       const next = this.pool[(i + offset) % this.pool.length];
       const size = words(next).length;
-      if (count + size > max) break;
+      if (count + size > max) continue;
       out.push(next);
       count += size;
+    }
+    for (let i = 0; count < min && i < 1000; i++) {
+      const filler = words(FILLERS[(i + offset) % FILLERS.length]).slice(0, min - count);
+      out.push(`${filler.join(' ').replace(/[.!?]$/, '')}.`);
+      count += filler.length;
     }
     return out.join(' ');
   }
@@ -156,10 +162,16 @@ class Writer {
   }
 }
 
-function longBodyRange(brief: CampaignBrief): { target: number; max: number } {
-  const min = Math.max(200, brief.constraints?.minWordCount ?? 200);
-  const max = Math.min(400, brief.constraints?.maxWordCount ?? 400);
-  return max >= min ? { target: Math.min(max, Math.max(min, 300)), max } : { target: brief.constraints?.maxWordCount ?? 300, max: brief.constraints?.maxWordCount ?? 300 };
+/** Word bounds of the long body: its 200-400 tier within the brief's bounds, or the brief's own when they do not overlap. */
+function longBodyRange(brief: CampaignBrief): { target: number; min: number; max: number } {
+  const { minWordCount, maxWordCount } = brief.constraints ?? {};
+  let min = Math.max(200, minWordCount ?? 200);
+  let max = Math.min(400, maxWordCount ?? 400);
+  if (min > max) {
+    min = minWordCount ?? 1;
+    max = maxWordCount ?? min + 100;
+  }
+  return { target: Math.min(max, Math.max(min, 300)), min, max };
 }
 
 /** Long-form copy for the brief; on a first attempt it may leave out a required keyword. */
@@ -182,12 +194,12 @@ export function offlineCopy(input: GenerationInput<'copy'>): CopyOutput {
       fit(`${w.tone.charAt(0).toUpperCase()}${w.tone.slice(1)} by design: ${w.product}`),
     ].map((h) => sanitize(h, brief)),
     bodyCopy: {
-      short: w.body(75, 100, 0),
-      medium: w.body(150, 200, 2),
-      long: w.body(long.target, long.max, 4),
+      short: w.body(75, 50, 100, 0),
+      medium: w.body(150, 100, 200, 2),
+      long: w.body(long.target, long.min, long.max, 4),
     },
     ctas: [`Try ${w.product} today${kw}`, 'See how it works', `Join ${clause(w.audience, 40)}`].map((c) => sanitize(phrase(c, 80), brief)),
-    toneNotes: `Written in a ${w.tone} voice for ${w.audience}.`,
+    toneNotes: sanitize(`Written in ${withArticle(w.tone)} voice for ${w.audience}.`, brief),
   };
 }
 
@@ -204,12 +216,15 @@ export function offlineShortCopy(input: GenerationInput<'shortCopy'>): ShortCopy
       platform,
       variants: hooks.map((hook, i) => {
         const limit = platformLimits[platform];
-        const base = sanitize([hook, ...w.keywordSentences(), hashtags.join(' ')].join(' '), brief);
-        let text = base.length > limit ? base.slice(0, limit) : base;
+        // The longest version that fits the platform; the model never cuts a post mid-word.
+        const tags = hashtags.join(' ');
+        const versions = [[hook, ...w.keywordSentences(), tags], [hook, ...w.keywordSentences()], [w.keywordSentences().join(' ') || hook]];
+        const fitting = versions.map((v) => sanitize(v.join(' '), brief)).find((v) => characterCount(v) <= limit);
+        let text = fitting ?? sanitize(versions[2].join(' '), brief);
         if (!input.previous && mistakes.overLimitPost && platform === tightest && i === 0) {
-          text = `${base} ${w.body(limit, limit * 2, 1)}`;
+          text = `${text} ${w.body(limit, limit, limit * 2, 1)}`;
         }
-        const count = [...text].length;
+        const count = characterCount(text);
         return { text, characterCount: count, overLimit: count > limit, hashtags };
       }),
     })),

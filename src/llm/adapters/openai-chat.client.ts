@@ -43,15 +43,25 @@ export abstract class OpenAiChatClient extends LlmClient {
           ? { type: 'json_schema', json_schema: { name: request.schemaName, schema: request.schema, strict: true } }
           : { type: 'json_object' },
     };
-    const requestOptions = { signal, timeout: Math.min(this.options.requestTimeoutMs, request.timeoutMs) };
+    const requestOptions = { signal, timeout: Math.max(1, Math.round(Math.min(this.options.requestTimeoutMs, request.timeoutMs))) };
+    // The SDK sleeps between retries without watching the signal (and honours any retry-after),
+    // so the call is raced against the signal: a cancel or the deadline settles it at once.
+    let release = () => {};
+    const aborted = new Promise<never>((_, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      release = () => signal.removeEventListener('abort', onAbort);
+    });
+    const work = this.options.stream ? this.completeStreamed(body, requestOptions) : this.completeOnce(body, requestOptions);
+    work.catch(() => undefined);
     try {
-      return this.options.stream
-        ? await this.completeStreamed(body, requestOptions)
-        : await this.completeOnce(body, requestOptions);
+      return await Promise.race([work, aborted]);
     } catch (error) {
       if (request.signal.aborted) throw new LlmAbortedError(request.signal.reason);
       if (deadline.aborted) throw new LlmError('LLM_TIMEOUT', `LLM call exceeded ${request.timeoutMs} ms`, { cause: error });
       throw toLlmError(error);
+    } finally {
+      release();
     }
   }
 
@@ -81,6 +91,8 @@ export abstract class OpenAiChatClient extends LlmClient {
       if (chunk.usage) usage = toUsage(chunk.usage);
       model = chunk.model || model;
     }
+    // The SDK ends the iteration quietly when its request is aborted: a cut-off stream is no answer.
+    if (options.signal.aborted) throw options.signal.reason;
     return { content, usage, model };
   }
 }

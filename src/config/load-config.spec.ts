@@ -1,0 +1,170 @@
+import { DEFAULT_PLATFORM_LIMITS } from '@app/contracts';
+import { EQUAL_AUDIT_WEIGHTS } from './app-config';
+import { ConfigValidationError, loadConfig } from './load-config';
+
+/** The problems `loadConfig(env)` reports, or a failure when it accepts `env`. */
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    return (error as ConfigValidationError).problems;
+  }
+  throw new Error(`expected ${JSON.stringify(env)} to be rejected`);
+}
+
+describe(loadConfig.name, () => {
+  describe('with an empty environment', () => {
+    const config = loadConfig({});
+
+    it('uses the offline client with its default latency', () => {
+      expect(config.llm.provider).toBe('offline');
+      expect(config.llm.offlineLatencyMs).toEqual({ min: 400, max: 1200 });
+      expect(config.llm.azure).toBeUndefined();
+    });
+
+    it('uses the documented orchestration defaults', () => {
+      expect(config.orchestration).toEqual({
+        agentTimeoutMs: 30_000,
+        runTimeoutMs: 120_000,
+        maxAttempts: 5,
+        auditWeights: EQUAL_AUDIT_WEIGHTS,
+        platformLimits: DEFAULT_PLATFORM_LIMITS,
+      });
+      expect(Object.values(config.orchestration.auditWeights)).toEqual([1, 1, 1, 1, 1]);
+    });
+
+    it('uses the default LLM and HTTP settings', () => {
+      expect(config.nodeEnv).toBe('development');
+      expect(config.http).toEqual({ host: '127.0.0.1', port: 3000 });
+      expect(config.llm).toEqual(
+        expect.objectContaining({ responseFormat: 'json_schema', stream: false, maxRetries: 3, requestTimeoutMs: 25_000 }),
+      );
+    });
+  });
+
+  it('reads numbers from their string form', () => {
+    const config = loadConfig({ AGENT_TIMEOUT_MS: '5000', RUN_TIMEOUT_MS: '60000', MAX_ATTEMPTS: '3', LLM_STREAM: 'true', NODE_ENV: 'test' });
+
+    expect(config.orchestration).toEqual(expect.objectContaining({ agentTimeoutMs: 5000, runTimeoutMs: 60_000, maxAttempts: 3 }));
+    expect(config.llm.stream).toBe(true);
+    expect(config.nodeEnv).toBe('test');
+  });
+
+  describe('provider', () => {
+    it('picks Azure OpenAI when its endpoint is set', () => {
+      const config = loadConfig({ AZURE_OPENAI_ENDPOINT: 'https://contoso.openai.azure.com', OPENAI_BASE_URL: 'http://localhost:11434/v1' });
+
+      expect(config.llm.provider).toBe('azure');
+      expect(config.llm.azure).toEqual({
+        endpoint: 'https://contoso.openai.azure.com',
+        apiKey: undefined,
+        deployment: 'gpt-4o',
+        apiVersion: '2024-10-21',
+      });
+    });
+
+    it('picks the OpenAI-compatible client when only its base URL is set', () => {
+      const config = loadConfig({ OPENAI_BASE_URL: 'http://localhost:11434/v1', OPENAI_MODEL: 'llama3.1' });
+
+      expect(config.llm.provider).toBe('openai');
+      expect(config.llm.openai).toEqual(expect.objectContaining({ baseURL: 'http://localhost:11434/v1', model: 'llama3.1' }));
+    });
+
+    it('lets LLM_PROVIDER override the automatic choice', () => {
+      expect(loadConfig({ LLM_PROVIDER: 'offline', AZURE_OPENAI_ENDPOINT: 'https://contoso.openai.azure.com' }).llm.provider).toBe('offline');
+      expect(loadConfig({ LLM_PROVIDER: 'openai', AZURE_OPENAI_ENDPOINT: 'https://contoso.openai.azure.com' }).llm.provider).toBe('openai');
+    });
+
+    it('treats an empty endpoint as unset', () => {
+      expect(loadConfig({ AZURE_OPENAI_ENDPOINT: '', OPENAI_BASE_URL: '' }).llm.provider).toBe('offline');
+    });
+
+    it('requires the Azure endpoint when LLM_PROVIDER=azure', () => {
+      expect(problemsOf({ LLM_PROVIDER: 'azure' })).toEqual([expect.stringContaining('AZURE_OPENAI_ENDPOINT')]);
+    });
+
+    it('rejects an unknown provider', () => {
+      expect(problemsOf({ LLM_PROVIDER: 'anthropic' })).toEqual([expect.stringContaining('LLM_PROVIDER')]);
+    });
+  });
+
+  describe('validation', () => {
+    it('names every invalid variable in one error', () => {
+      const problems = problemsOf({ MAX_ATTEMPTS: 'abc', AGENT_TIMEOUT_MS: '0', OFFLINE_LATENCY_MS: 'fast', AZURE_OPENAI_ENDPOINT: 'not a url' });
+
+      for (const variable of ['MAX_ATTEMPTS', 'AGENT_TIMEOUT_MS', 'OFFLINE_LATENCY_MS', 'AZURE_OPENAI_ENDPOINT']) {
+        expect(problems).toContainEqual(expect.stringContaining(variable));
+      }
+    });
+
+    it('lists the problems in the error message', () => {
+      expect(() => loadConfig({ MAX_ATTEMPTS: 'abc', AGENT_TIMEOUT_MS: '0' })).toThrow(/MAX_ATTEMPTS[\s\S]*AGENT_TIMEOUT_MS|AGENT_TIMEOUT_MS[\s\S]*MAX_ATTEMPTS/);
+    });
+
+    it.each([
+      ['MAX_ATTEMPTS', '21'],
+      ['MAX_ATTEMPTS', '2.5'],
+      ['RUN_TIMEOUT_MS', '-1'],
+      ['LLM_MAX_RETRIES', '11'],
+      ['LLM_REQUEST_TIMEOUT_MS', '99'],
+      ['LLM_STREAM', 'yes'],
+      ['LLM_RESPONSE_FORMAT', 'xml'],
+      ['NODE_ENV', 'staging'],
+    ])('rejects %s=%s, naming only that variable', (variable, value) => {
+      const problems = problemsOf({ [variable]: value });
+
+      expect(problems.length).toBeGreaterThan(0);
+      expect(problems.filter((problem) => !problem.includes(variable))).toEqual([]);
+    });
+  });
+
+  describe('AUDIT_WEIGHTS', () => {
+    it('overrides the named categories and leaves the others at 1', () => {
+      const { auditWeights } = loadConfig({ AUDIT_WEIGHTS: 'compliance=2,risk=1.5' }).orchestration;
+
+      expect(auditWeights).toEqual({ toneConsistency: 1, clarity: 1, compliance: 2, accessibility: 1, risk: 1.5 });
+    });
+
+    it('rejects an unknown category, naming it', () => {
+      expect(problemsOf({ AUDIT_WEIGHTS: 'compliance=2,speed=3' })).toEqual([expect.stringMatching(/AUDIT_WEIGHTS.*"speed"/)]);
+    });
+
+    it('rejects a malformed list', () => {
+      expect(problemsOf({ AUDIT_WEIGHTS: 'compliance:2' })).toContainEqual(expect.stringContaining('AUDIT_WEIGHTS'));
+    });
+
+    it('rejects weights that are all 0', () => {
+      const zero = 'toneConsistency=0,clarity=0,compliance=0,accessibility=0,risk=0';
+
+      expect(problemsOf({ AUDIT_WEIGHTS: zero })).toEqual([expect.stringContaining('AUDIT_WEIGHTS')]);
+    });
+  });
+
+  describe('PLATFORM_LIMITS', () => {
+    it('overrides the named platforms and keeps the defaults of the others', () => {
+      const { platformLimits } = loadConfig({ PLATFORM_LIMITS: 'x=300,linkedin=1000' }).orchestration;
+
+      expect(platformLimits).toEqual({ ...DEFAULT_PLATFORM_LIMITS, x: 300, linkedin: 1000 });
+    });
+
+    it('rejects an unknown platform, naming it', () => {
+      expect(problemsOf({ PLATFORM_LIMITS: 'x=300,myspace=100' })).toEqual([expect.stringMatching(/PLATFORM_LIMITS.*"myspace"/)]);
+    });
+
+    it('rejects a malformed list', () => {
+      expect(problemsOf({ PLATFORM_LIMITS: 'x=lots' })).toContainEqual(expect.stringContaining('PLATFORM_LIMITS'));
+    });
+  });
+
+  describe('OFFLINE_LATENCY_MS', () => {
+    it.each([
+      ['0', { min: 0, max: 0 }],
+      ['250', { min: 250, max: 250 }],
+      ['100-300', { min: 100, max: 300 }],
+      ['900-300', { min: 300, max: 900 }],
+    ])('reads %j as %j', (value, range) => {
+      expect(loadConfig({ OFFLINE_LATENCY_MS: value }).llm.offlineLatencyMs).toEqual(range);
+    });
+  });
+});
