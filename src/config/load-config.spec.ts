@@ -80,6 +80,13 @@ describe(loadConfig.name, () => {
       expect(loadConfig({ AZURE_OPENAI_ENDPOINT: '', OPENAI_BASE_URL: '' }).llm.provider).toBe('offline');
     });
 
+    it('treats any blank variable as unset, so its default applies', () => {
+      const config = loadConfig({ MAX_ATTEMPTS: '', AGENT_TIMEOUT_MS: '  ', OFFLINE_LATENCY_MS: '' });
+      expect(config.orchestration.maxAttempts).toBe(5);
+      expect(config.orchestration.agentTimeoutMs).toBe(30_000);
+      expect(config.llm.offlineLatencyMs).toEqual({ min: 400, max: 1200 });
+    });
+
     it('requires the Azure endpoint when LLM_PROVIDER=azure', () => {
       expect(problemsOf({ LLM_PROVIDER: 'azure' })).toEqual([expect.stringContaining('AZURE_OPENAI_ENDPOINT')]);
     });
