@@ -182,16 +182,16 @@ export function offlineCopy(input: GenerationInput<'copy'>): CopyOutput {
   const keywords = !input.previous && mistakes.missingKeyword ? required.slice(1) : required;
   const w = new Writer(brief, keywords);
   const kw = keywords.length > 0 ? ` with ${keywords.join(', ')}` : '';
-  const fit = (text: string) => {
+  const headline = (text: string) => {
     const cut = clause(text, 70);
     return cut.length >= 40 ? cut : `${cut}, starting today`;
   };
   const long = longBodyRange(brief);
   return {
     headlines: [
-      fit(`${w.product} for ${clause(w.audience, 45)}`),
-      fit(`Meet ${w.product}${kw}: made to ${w.objective}`),
-      fit(`${w.tone.charAt(0).toUpperCase()}${w.tone.slice(1)} by design: ${w.product}`),
+      headline(`${w.product} for ${clause(w.audience, 45)}`),
+      headline(`Meet ${w.product}${kw}: made to ${w.objective}`),
+      headline(`${w.tone.charAt(0).toUpperCase()}${w.tone.slice(1)} by design: ${w.product}`),
     ].map((h) => sanitize(h, brief)),
     bodyCopy: {
       short: w.body(75, 50, 100, 0),
