@@ -4,10 +4,16 @@ import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { lastValueFrom, tap } from 'rxjs';
 import type { CampaignBrief, ExecutionMode, Platform } from '@app/contracts';
-import { AppModule } from './app.module';
+import { Module } from '@nestjs/common';
+import { ConfigModule } from './config/config.module';
+import { OrchestrationModule } from './orchestration/orchestration.module';
 import { CampaignOrchestrator } from './orchestration/campaign-orchestrator.service';
 import { OrchestrationValidationError } from './orchestration/orchestration-errors';
 import { RunRegistry } from './orchestration/run-registry';
+
+/** The engine alone: configuration and orchestration, no server or store. */
+@Module({ imports: [ConfigModule.forRoot(), OrchestrationModule] })
+class CliModule {}
 
 /** The brief used when none is given. */
 const SAMPLE_BRIEF: CampaignBrief = {
@@ -36,7 +42,7 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
+  const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error', 'warn'] });
   const orchestrator = app.get(CampaignOrchestrator);
   const registry = app.get(RunRegistry);
   const brief = values.brief ? (JSON.parse(readFileSync(values.brief, 'utf8')) as CampaignBrief) : SAMPLE_BRIEF;

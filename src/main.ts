@@ -1,20 +1,15 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app.module';
+import { createApp } from './app.factory';
 import { AppConfig } from './config/app-config';
-import { RunRegistry } from './orchestration/run-registry';
 
-/** Boots the HTTP server: /api/health/live for now (the run API lands with the server issue). */
+/** Starts the server: REST under /api, Socket.IO at /socket.io, the live page at /. SIGTERM shuts it down gracefully. */
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule, { bufferLogs: false });
-  app.setGlobalPrefix('api');
-  app.enableShutdownHooks();
+  const app = await createApp();
   const config = app.get(AppConfig);
-  const registry = app.get(RunRegistry);
-  process.once('SIGTERM', () => registry.cancelAll());
   await app.listen(config.http.port, config.http.host);
-  new Logger('Bootstrap').log(`Listening on http://${config.http.host}:${config.http.port} (LLM: ${config.llm.provider})`);
+  const auth = config.auth.tokens.size > 0 ? `${config.auth.tokens.size} token(s)` : 'open (loopback only)';
+  new Logger('Bootstrap').log(`Listening on http://${config.http.host}:${config.http.port} (LLM: ${config.llm.provider}, store: ${config.store.dataDir}, auth: ${auth})`);
 }
 
 bootstrap().catch((error: unknown) => {

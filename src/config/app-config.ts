@@ -49,7 +49,12 @@ export interface OrchestrationSettings {
 /** The typed, validated configuration. Built once at boot by `loadConfig`; inject it by class. */
 export abstract class AppConfig {
   abstract readonly nodeEnv: 'development' | 'production' | 'test';
-  abstract readonly http: { host: string; port: number };
+  abstract readonly http: { host: string; port: number; bodyLimitBytes: number };
+  abstract readonly socket: { maxMessageBytes: number };
+  abstract readonly store: { dataDir: string };
+  /** Bearer token → tenant; empty when authentication is off. */
+  abstract readonly auth: { tokens: ReadonlyMap<string, string> };
+  abstract readonly shutdown: { mode: 'drain' | 'cancel'; graceMs: number };
   abstract readonly llm: LlmSettings;
   abstract readonly orchestration: OrchestrationSettings;
 }

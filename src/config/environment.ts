@@ -23,6 +23,39 @@ export class Environment {
   @Max(65535)
   PORT: number = 3000;
 
+  /** Where the embedded SQLite store keeps its file. */
+  @IsString()
+  DATA_DIR: string = './data';
+
+  /**
+   * `token:tenant` pairs, comma-separated. Unset: the server is open (one tenant, `default`) and
+   * may only listen on loopback.
+   */
+  @IsOptional()
+  @Matches(/^[^:,\s]{16,}:[\w.-]+(,[^:,\s]{16,}:[\w.-]+)*$/, { message: 'AUTH_TOKENS must be "token:tenant" pairs separated by commas, tokens of 16+ characters' })
+  AUTH_TOKENS?: string;
+
+  /** Largest JSON body the REST API accepts, in bytes. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  HTTP_BODY_LIMIT_BYTES: number = 100 * 1024;
+
+  /** Largest socket message payload accepted, in bytes; larger ones get a PAYLOAD_TOO_LARGE ack. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  SOCKET_MAX_MESSAGE_BYTES: number = 100 * 1024;
+
+  /** On SIGTERM: `drain` lets in-flight runs finish (up to SHUTDOWN_GRACE_MS, then cancels them); `cancel` cancels at once. */
+  @IsIn(['drain', 'cancel'])
+  SHUTDOWN_MODE: string = 'drain';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_GRACE_MS: number = 10_000;
+
   /** `auto` picks Azure OpenAI, then an OpenAI-compatible endpoint, then the offline client. */
   @IsIn(['auto', 'azure', 'openai', 'offline'])
   LLM_PROVIDER: string = 'auto';

@@ -21,6 +21,11 @@ function parseRange(text: string): { min: number; max: number } {
   return { min: Math.min(min, max), max: Math.max(min, max) };
 }
 
+/** True for 127.0.0.0/8, ::1 and localhost. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
 function chooseProvider(env: Environment): LlmProvider {
   if (env.LLM_PROVIDER !== 'auto') return env.LLM_PROVIDER as LlmProvider;
   if (env.AZURE_OPENAI_ENDPOINT) return 'azure';
@@ -53,11 +58,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   } catch (error) {
     problems.push((error as Error).message);
   }
+  const tokens = new Map((env.AUTH_TOKENS ?? '').split(',').filter(Boolean).map((pair) => pair.split(':') as [string, string]));
+  if (tokens.size === 0 && !isLoopback(env.HOST)) {
+    problems.push(`HOST: ${env.HOST} is not a loopback address; set AUTH_TOKENS to serve beyond this machine`);
+  }
   if (problems.length > 0) throw new ConfigValidationError(problems);
 
   return {
     nodeEnv: env.NODE_ENV as AppConfig['nodeEnv'],
-    http: { host: env.HOST, port: env.PORT },
+    http: { host: env.HOST, port: env.PORT, bodyLimitBytes: env.HTTP_BODY_LIMIT_BYTES },
+    socket: { maxMessageBytes: env.SOCKET_MAX_MESSAGE_BYTES },
+    store: { dataDir: env.DATA_DIR },
+    auth: { tokens },
+    shutdown: { mode: env.SHUTDOWN_MODE as 'drain' | 'cancel', graceMs: env.SHUTDOWN_GRACE_MS },
     llm: {
       provider,
       azure: env.AZURE_OPENAI_ENDPOINT

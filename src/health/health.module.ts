@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { OrchestrationModule } from '../orchestration/orchestration.module';
+import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
 
-/** Health endpoints under /api/health. */
-@Module({ imports: [OrchestrationModule], controllers: [HealthController] })
+/** Health endpoints under /api/health (@nestjs/terminus). */
+@Module({ imports: [TerminusModule.forRoot({ logger: false })], controllers: [HealthController] })
 export class HealthModule {}

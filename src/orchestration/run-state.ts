@@ -30,6 +30,7 @@ export class RunState {
   readonly startedAt = new Date();
   private readonly startMs = performance.now();
   readonly artifacts: GeneratedArtifactBundle = {};
+  readonly versions: GeneratedArtifact[] = [];
   readonly auditReports: AuditReport[] = [];
   readonly errors: OrchestrationError[] = [];
   readonly attempts: Partial<Record<ArtifactType, number>> = {};
@@ -53,6 +54,7 @@ export class RunState {
   addArtifact<T extends ArtifactType>(type: T, attempt: number, content: ArtifactContentMap[T]): GeneratedArtifact<T> {
     const artifact: GeneratedArtifact<T> = { type, attempt, content, auditVerdict: 'unaudited', failedAudit: false, createdAt: new Date().toISOString() };
     (this.artifacts as Record<ArtifactType, GeneratedArtifact>)[type] = artifact;
+    this.versions.push(artifact);
     this.timeToFirstArtifactMs ??= this.elapsed();
     return artifact;
   }
@@ -120,6 +122,7 @@ export class RunState {
       executionMode: this.executionMode,
       status,
       artifacts: this.artifacts,
+      versions: this.versions,
       auditReports: this.auditReports,
       errors: this.errors,
       metrics: {

@@ -2,8 +2,8 @@ import { Test } from '@nestjs/testing';
 import type { INestApplicationContext } from '@nestjs/common';
 import { lastValueFrom, toArray } from 'rxjs';
 import { DEFAULT_PLATFORM_LIMITS, type OrchestrationEvent, type OrchestrationRequest } from '@app/contracts';
-import { AppModule } from '../../src/app.module';
-import { AppConfig } from '../../src/config/app-config';
+import { ConfigModule } from '../../src/config/config.module';
+import { OrchestrationModule } from '../../src/orchestration/orchestration.module';
 import { loadConfig } from '../../src/config/load-config';
 import { offlineCopy, offlineMistakes, offlineShortCopy, offlineVisualConcept } from '../../src/llm/adapters/offline-content';
 import { CampaignOrchestrator, RunExecution } from '../../src/orchestration/campaign-orchestrator.service';
@@ -15,10 +15,7 @@ import { type Behaviour, OpenAiTestServer } from '../support/openai-test-server'
 
 /** Boots the real application graph (config, LLM client, agents, orchestrator) with `env`. */
 async function boot(env: Record<string, string>): Promise<INestApplicationContext> {
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
-    .overrideProvider(AppConfig)
-    .useValue(loadConfig({ NODE_ENV: 'test', ...env }))
-    .compile();
+  const moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(loadConfig({ NODE_ENV: 'test', ...env })), OrchestrationModule] }).compile();
   return moduleRef.init();
 }
 

@@ -4,3 +4,4 @@ export * from './brief';
 export * from './errors';
 export * from './events';
 export * from './orchestration';
+export * from './records';

@@ -65,6 +65,8 @@ export interface OrchestrationResult {
   executionMode: ExecutionMode;
   status: OrchestrationResultStatus;
   artifacts: GeneratedArtifactBundle;
+  /** Every version the run generated, in generation order (all attempts). */
+  versions: GeneratedArtifact[];
   /** Every audit report of the run, in the order they were made (all attempts). */
   auditReports: AuditReport[];
   errors: OrchestrationError[];

@@ -1,0 +1,58 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { RequestMethod, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { json, type NextFunction, type Request, type Response } from 'express';
+import { AppModule } from './app.module';
+import { AppConfig } from './config/app-config';
+import { DomainError } from './common/domain-error';
+import { sendProblem, toProblem } from './http/problem-details.filter';
+import { fieldErrors } from './orchestration/validate-request';
+import { ConfiguredIoAdapter } from './realtime/socket-io.adapter';
+
+/** The folder of the live progress page, from source or from dist. */
+function publicDir(): string {
+  const candidates = [join(__dirname, '..', 'public'), join(__dirname, '..', '..', 'public')];
+  return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? candidates[0];
+}
+
+/**
+ * Builds the application with everything main.ts and the e2e tests share: body limit and problem
+ * details for bad bodies, validation, the /api prefix, OpenAPI at /api/docs, the page at /,
+ * Socket.IO with its limits, and shutdown hooks. `override` replaces the configuration (tests).
+ */
+export async function createApp(override?: AppConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(override), {
+    bodyParser: false,
+    logger: override?.nodeEnv === 'test' ? ['error', 'warn'] : undefined,
+  });
+  const config = app.get(AppConfig);
+  app.use(json({ limit: config.http.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
+  app.use((error: unknown, _request: Request, response: Response, next: NextFunction) => {
+    if (!error) return next();
+    sendProblem(response, toProblem(error));
+  });
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      transform: true,
+      forbidUnknownValues: true,
+      exceptionFactory: (errors) => {
+        const fields = fieldErrors(errors);
+        return new DomainError('VALIDATION_FAILED', `Invalid input: ${fields.map((e) => `${e.field}: ${e.message}`).join('; ')}`, fields);
+      },
+    }),
+  );
+  app.setGlobalPrefix('api', { exclude: [{ path: '/', method: RequestMethod.GET }] });
+  app.useStaticAssets(publicDir(), { index: 'index.html' });
+  app.useWebSocketAdapter(new ConfiguredIoAdapter(app));
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle('Campaign orchestrator').setDescription('REST fallback of the run API; live events over Socket.IO (docs/events.md)').setVersion('1').addBearerAuth().build(),
+  );
+  SwaggerModule.setup('api/docs', app, document);
+  app.enableShutdownHooks();
+  return app;
+}

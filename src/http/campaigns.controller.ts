@@ -1,0 +1,45 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Campaign, CampaignDetail, OrchestrationRun, Page } from '@app/contracts';
+import { Tenant } from '../auth/http-auth.guard';
+import type { TenantId } from '../persistence/run.repository';
+import { CampaignsService } from '../runs/campaigns.service';
+import { CampaignInputDto, PageQueryDto, StartCampaignRunDto } from '../runs/dto/start-run.dto';
+import { RunsService, StartedRun } from '../runs/runs.service';
+
+/** Campaigns: create, list, read, run history, and start a run of an existing campaign. */
+@ApiTags('campaigns')
+@Controller('campaigns')
+export class CampaignsController {
+  constructor(
+    private readonly campaigns: CampaignsService,
+    private readonly runs: RunsService,
+  ) {}
+
+  @Post()
+  create(@Tenant() tenant: TenantId, @Body() body: CampaignInputDto): Promise<Campaign> {
+    return this.campaigns.create(tenant, body);
+  }
+
+  @Get()
+  list(@Tenant() tenant: TenantId, @Query() query: PageQueryDto): Promise<Page<Campaign>> {
+    return this.campaigns.list(tenant, query.page, query.pageSize);
+  }
+
+  @Get(':campaignId')
+  detail(@Tenant() tenant: TenantId, @Param('campaignId') campaignId: string): Promise<CampaignDetail> {
+    return this.campaigns.detail(tenant, campaignId);
+  }
+
+  @Get(':campaignId/runs')
+  history(@Tenant() tenant: TenantId, @Param('campaignId') campaignId: string): Promise<OrchestrationRun[]> {
+    return this.campaigns.runs(tenant, campaignId);
+  }
+
+  /** 202 with the run id at once; 409 while a run of the campaign is active. */
+  @Post(':campaignId/runs')
+  @HttpCode(202)
+  start(@Tenant() tenant: TenantId, @Param('campaignId') campaignId: string, @Body() body: StartCampaignRunDto): Promise<StartedRun> {
+    return this.runs.start(tenant, { ...body, campaignId });
+  }
+}

@@ -1,0 +1,77 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { ERROR_CODES, ErrorCode, FieldError } from '@app/contracts';
+import { isCodedError } from '../common/domain-error';
+
+/** HTTP status of each error code (others are 500). */
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  VALIDATION_FAILED: 400,
+  UNAUTHORIZED: 401,
+  NOT_FOUND: 404,
+  CAMPAIGN_NOT_FOUND: 404,
+  RUN_NOT_FOUND: 404,
+  RUN_ACTIVE: 409,
+  RUN_ALREADY_FINISHED: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  SERVICE_UNAVAILABLE: 503,
+  STORE_ERROR: 503,
+};
+
+const CODE_OF_STATUS: Record<number, ErrorCode> = { 400: 'VALIDATION_FAILED', 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', 413: 'PAYLOAD_TOO_LARGE', 503: 'SERVICE_UNAVAILABLE' };
+
+/** An RFC 9457 problem detail, with the error code and the invalid fields. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+  errors?: FieldError[];
+}
+
+/** The problem detail for `error` (a coded domain error, a Nest HTTP exception, or anything else). */
+export function toProblem(error: unknown): ProblemDetails {
+  let code: ErrorCode = 'INTERNAL_ERROR';
+  let status = 500;
+  let detail = 'An unexpected error occurred';
+  let errors: FieldError[] | undefined;
+  if (isCodedError(error, ERROR_CODES)) {
+    code = error.code;
+    status = STATUS[code] ?? 500;
+    detail = status === 500 ? detail : error.message;
+    errors = error.errors;
+  } else if (error instanceof HttpException) {
+    status = error.getStatus();
+    code = CODE_OF_STATUS[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'VALIDATION_FAILED');
+    detail = error.message;
+  } else if ((error as { type?: string })?.type === 'entity.too.large') {
+    [status, code, detail] = [413, 'PAYLOAD_TOO_LARGE', 'The request body is too large'];
+  } else if ((error as { type?: string })?.type === 'entity.parse.failed') {
+    [status, code, detail] = [400, 'VALIDATION_FAILED', 'The request body is not valid JSON'];
+    errors = [{ field: '(body)', message: 'is not valid JSON' }];
+  }
+  const title = code.toLowerCase().replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+  return { type: `urn:campaign-orchestrator:problem:${code.toLowerCase().replace(/_/g, '-')}`, title, status, detail, code, ...(errors ? { errors } : {}) };
+}
+
+/** Writes `problem` as `application/problem+json`. */
+export function sendProblem(response: Response, problem: ProblemDetails): void {
+  response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+}
+
+/** Maps every error escaping a controller to an RFC 9457 problem detail. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const problem = toProblem(error);
+    if (problem.status >= 500 && problem.code !== 'SERVICE_UNAVAILABLE') this.logger.error(problem.detail, error instanceof Error ? error.stack : String(error));
+    if (response.headersSent) {
+      response.end();
+      return;
+    }
+    sendProblem(response, problem);
+  }
+}

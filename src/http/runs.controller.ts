@@ -1,0 +1,65 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { OrchestrationRun, RunDetail } from '@app/contracts';
+import { Tenant } from '../auth/http-auth.guard';
+import type { TenantId } from '../persistence/run.repository';
+import { CreateAndStartRunDto, EventsQueryDto } from '../runs/dto/start-run.dto';
+import { RunEventsService } from '../runs/run-events.service';
+import { RunsService, StartedRun } from '../runs/runs.service';
+import { streamEvents } from './sse';
+
+/** Runs: create-and-start, status and results, events (JSON or Server-Sent Events), cancel. */
+@ApiTags('runs')
+@Controller('runs')
+export class RunsController {
+  constructor(
+    private readonly runs: RunsService,
+    private readonly events: RunEventsService,
+  ) {}
+
+  /** Creates a campaign and starts its first run: 202 with the run id at once. */
+  @Post()
+  @HttpCode(202)
+  start(@Tenant() tenant: TenantId, @Body() body: CreateAndStartRunDto): Promise<StartedRun> {
+    return this.runs.start(tenant, body);
+  }
+
+  /** The run: status, result status, artifacts, audit reports, errors, metrics. */
+  @Get(':runId')
+  get(@Tenant() tenant: TenantId, @Param('runId') runId: string): Promise<RunDetail> {
+    return this.runs.get(tenant, runId);
+  }
+
+  /**
+   * The run's events after `afterSeq` as JSON; with `Accept: text/event-stream`, a Server-Sent
+   * Events stream (replay, then live; `id:` is the seq; honours `Last-Event-ID`) that closes after
+   * the terminal event.
+   */
+  @Get(':runId/events')
+  @ApiProduces('application/json', 'text/event-stream')
+  async listEvents(
+    @Tenant() tenant: TenantId,
+    @Param('runId') runId: string,
+    @Query() query: EventsQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const run = await this.runs.get(tenant, runId);
+    if (accept?.includes('text/event-stream')) {
+      const resumeFrom = /^\d+$/.test(lastEventId ?? '') ? Number(lastEventId) : (query.afterSeq ?? 0);
+      streamEvents(request, response, run, resumeFrom, this.events.stream(tenant, runId, resumeFrom));
+      return;
+    }
+    response.json(await this.events.stored(tenant, runId, query.afterSeq ?? 0));
+  }
+
+  /** Cancels the run: 202 with its status; 409 when it has already ended. */
+  @Post(':runId/cancel')
+  @HttpCode(202)
+  cancel(@Tenant() tenant: TenantId, @Param('runId') runId: string): Promise<{ runId: string; status: OrchestrationRun['status'] }> {
+    return this.runs.cancel(tenant, runId);
+  }
+}

@@ -1,0 +1,109 @@
+import type {
+  ArtifactVersion,
+  Campaign,
+  OrchestrationRun,
+  StoredAuditReport,
+} from '@app/contracts';
+
+/** Row shapes of the SQLite tables and their mapping to records. */
+export interface CampaignRow {
+  id: string;
+  tenant_id: string;
+  name: string;
+  brief: string;
+  status: string;
+  active_version_ids: string;
+  is_deleted: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RunRow {
+  id: string;
+  tenant_id: string;
+  campaign_id: string;
+  execution_mode: string;
+  selected_platforms: string;
+  status: string;
+  result_status: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+  attempts: string;
+  errors: string;
+  metrics: string | null;
+  version_ids: string;
+  last_seq: number;
+}
+
+export interface VersionRow {
+  id: string;
+  campaign_id: string;
+  run_id: string;
+  type: string;
+  version_number: number;
+  attempt: number;
+  content: string;
+  audit_verdict: string;
+  failed_audit: number;
+  created_at: string;
+}
+
+export interface ReportRow {
+  id: string;
+  campaign_id: string;
+  run_id: string;
+  version_id: string;
+  body: string;
+}
+
+export function toCampaign(row: CampaignRow): Campaign {
+  return {
+    id: row.id,
+    name: row.name,
+    brief: JSON.parse(row.brief),
+    status: row.status as Campaign['status'],
+    activeVersionIds: JSON.parse(row.active_version_ids),
+    isDeleted: row.is_deleted === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function toRun(row: RunRow): OrchestrationRun {
+  return {
+    id: row.id,
+    campaignId: row.campaign_id,
+    executionMode: row.execution_mode as OrchestrationRun['executionMode'],
+    selectedPlatforms: JSON.parse(row.selected_platforms),
+    status: row.status as OrchestrationRun['status'],
+    ...(row.result_status ? { resultStatus: row.result_status as OrchestrationRun['resultStatus'] } : {}),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    ...(row.finished_at ? { finishedAt: row.finished_at } : {}),
+    attempts: JSON.parse(row.attempts),
+    errors: JSON.parse(row.errors),
+    ...(row.metrics ? { metrics: JSON.parse(row.metrics) } : {}),
+    versionIds: JSON.parse(row.version_ids),
+    lastSeq: row.last_seq,
+  };
+}
+
+export function toVersion(row: VersionRow): ArtifactVersion {
+  return {
+    id: row.id,
+    campaignId: row.campaign_id,
+    runId: row.run_id,
+    type: row.type as ArtifactVersion['type'],
+    versionNumber: row.version_number,
+    attempt: row.attempt,
+    content: JSON.parse(row.content),
+    auditVerdict: row.audit_verdict as ArtifactVersion['auditVerdict'],
+    failedAudit: row.failed_audit === 1,
+    createdAt: row.created_at,
+  };
+}
+
+export function toReport(row: ReportRow): StoredAuditReport {
+  return { ...JSON.parse(row.body), id: row.id, campaignId: row.campaign_id, runId: row.run_id, versionId: row.version_id };
+}

@@ -1,0 +1,209 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type {
+  Campaign,
+  CampaignDetail,
+  OrchestrationEvent,
+  OrchestrationRun,
+  Page,
+  RunDetail,
+} from '@app/contracts';
+import { NewCampaign, NewRun, RunOutcome, RunRepository, TenantId } from '../run.repository';
+import { activatedTypes, FINAL_STATUS, interruptedEvent, versionKey } from '../run-outcome';
+import { StoreConflictError, StoreError } from '../store-errors';
+import { migrate } from './sqlite-schema';
+import { CampaignRow, ReportRow, RunRow, toCampaign, toReport, toRun, toVersion, VersionRow } from './sqlite-rows';
+
+const now = () => new Date().toISOString();
+const latestByType = <T extends { type: string }>(items: T[]) => Object.fromEntries(items.map((item) => [item.type, item]));
+
+/**
+ * The embedded store: one SQLite file (better-sqlite3, WAL journal). Calls are synchronous under
+ * the hood and short; the end of a run is one transaction.
+ */
+export class SqliteRunRepository extends RunRepository {
+  private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** @param file database path, or `:memory:` */
+  constructor(file: string) {
+    super();
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    migrate(this.db);
+  }
+
+  async createCampaign({ tenantId, name, brief }: NewCampaign): Promise<Campaign> {
+    const at = now();
+    const row: CampaignRow = { id: randomUUID(), tenant_id: tenantId, name, brief: JSON.stringify(brief), status: 'draft', active_version_ids: '{}', is_deleted: 0, created_at: at, updated_at: at };
+    this.stmt(`INSERT INTO campaigns VALUES (@id, @tenant_id, @name, @brief, @status, @active_version_ids, @is_deleted, @created_at, @updated_at)`).run(row);
+    return toCampaign(row);
+  }
+
+  async getCampaign(tenantId: TenantId, campaignId: string): Promise<Campaign | undefined> {
+    const row = this.campaignRow(tenantId, campaignId);
+    return row && toCampaign(row);
+  }
+
+  async getCampaignDetail(tenantId: TenantId, campaignId: string): Promise<CampaignDetail | undefined> {
+    const campaign = await this.getCampaign(tenantId, campaignId);
+    if (!campaign) return undefined;
+    const ids = Object.values(campaign.activeVersionIds);
+    const versions = ids.length === 0 ? [] : (this.stmt(`SELECT * FROM artifact_versions WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as VersionRow[]).map(toVersion);
+    const reports = ids.length === 0 ? [] : (this.stmt(`SELECT * FROM audit_reports WHERE version_id IN (SELECT value FROM json_each(?)) ORDER BY created_at, rowid`).all(JSON.stringify(ids)) as ReportRow[]).map(toReport);
+    return { campaign, activeArtifacts: latestByType(versions), latestAudit: Object.fromEntries(reports.map((r) => [r.artifactType, r])) };
+  }
+
+  async listCampaigns(tenantId: TenantId, page: number, pageSize: number): Promise<Page<Campaign>> {
+    const rows = this.stmt(`SELECT * FROM campaigns WHERE tenant_id = ? AND is_deleted = 0 ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`).all(tenantId, pageSize, (page - 1) * pageSize) as CampaignRow[];
+    const { count } = this.stmt(`SELECT count(*) AS count FROM campaigns WHERE tenant_id = ? AND is_deleted = 0`).get(tenantId) as { count: number };
+    return { items: rows.map(toCampaign), totalCount: count, page, pageSize };
+  }
+
+  async createRun({ tenantId, run }: NewRun): Promise<OrchestrationRun> {
+    return this.db.transaction(() => {
+      if (!this.campaignRow(tenantId, run.campaignId)) throw new StoreConflictError('CAMPAIGN_NOT_FOUND', `Campaign ${run.campaignId} not found`);
+      const active = this.stmt(`SELECT id FROM runs WHERE campaign_id = ? AND status IN ('queued', 'running')`).get(run.campaignId) as { id: string } | undefined;
+      if (active) throw new StoreConflictError('RUN_ACTIVE', `Campaign ${run.campaignId} already has an active run (${active.id})`);
+      const at = now();
+      const row: RunRow = {
+        id: run.id, tenant_id: tenantId, campaign_id: run.campaignId, execution_mode: run.executionMode, selected_platforms: JSON.stringify(run.selectedPlatforms),
+        status: 'queued', result_status: null, created_at: at, updated_at: at, finished_at: null, attempts: '{}', errors: '[]', metrics: null, version_ids: '[]', last_seq: 0,
+      };
+      this.stmt(`INSERT INTO runs VALUES (@id, @tenant_id, @campaign_id, @execution_mode, @selected_platforms, @status, @result_status, @created_at, @updated_at, @finished_at, @attempts, @errors, @metrics, @version_ids, @last_seq)`).run(row);
+      this.stmt(`UPDATE campaigns SET status = 'generating', updated_at = ? WHERE id = ?`).run(at, run.campaignId);
+      return toRun(row);
+    })();
+  }
+
+  async getRun(tenantId: TenantId, runId: string): Promise<OrchestrationRun | undefined> {
+    const row = this.runRow(tenantId, runId);
+    return row && toRun(row);
+  }
+
+  async getRunDetail(tenantId: TenantId, runId: string): Promise<RunDetail | undefined> {
+    const run = await this.getRun(tenantId, runId);
+    if (!run) return undefined;
+    const versions = (this.stmt(`SELECT * FROM artifact_versions WHERE run_id = ? ORDER BY rowid`).all(runId) as VersionRow[]).map(toVersion);
+    const auditReports = (this.stmt(`SELECT * FROM audit_reports WHERE run_id = ? ORDER BY rowid`).all(runId) as ReportRow[]).map(toReport);
+    return { ...run, artifacts: latestByType(versions), versions, auditReports };
+  }
+
+  async listRuns(tenantId: TenantId, campaignId: string): Promise<OrchestrationRun[]> {
+    const rows = this.stmt(`SELECT * FROM runs WHERE tenant_id = ? AND campaign_id = ? ORDER BY created_at DESC, rowid DESC`).all(tenantId, campaignId) as RunRow[];
+    return rows.map(toRun);
+  }
+
+  async appendEvent(tenantId: TenantId, event: OrchestrationEvent): Promise<void> {
+    this.guard(() =>
+      this.db.transaction(() => {
+        this.stmt(`INSERT INTO events VALUES (?, ?, ?)`).run(event.runId, event.seq, JSON.stringify(event));
+        const running = event.state === 'Queued' ? 'status' : `CASE WHEN status = 'queued' THEN 'running' ELSE status END`;
+        const changed = this.stmt(`UPDATE runs SET last_seq = max(last_seq, ?), status = ${running}, updated_at = ? WHERE id = ? AND tenant_id = ?`).run(event.seq, now(), event.runId, tenantId).changes;
+        if (changed === 0) throw new StoreConflictError('RUN_NOT_FOUND', `Run ${event.runId} not found`);
+      })(),
+    );
+  }
+
+  async listEvents(tenantId: TenantId, runId: string, afterSeq: number): Promise<OrchestrationEvent[]> {
+    const rows = this.stmt(`SELECT e.body FROM events e JOIN runs r ON r.id = e.run_id WHERE e.run_id = ? AND r.tenant_id = ? AND e.seq > ? ORDER BY e.seq`).all(runId, tenantId, afterSeq) as { body: string }[];
+    return rows.map((r) => JSON.parse(r.body));
+  }
+
+  async finishRun({ tenantId, result, terminalEvent }: RunOutcome): Promise<void> {
+    this.guard(() =>
+      this.db.transaction(() => {
+        const run = this.runRow(tenantId, result.runId);
+        if (!run) throw new StoreConflictError('RUN_NOT_FOUND', `Run ${result.runId} not found`);
+        if (run.finished_at) throw new StoreConflictError('RUN_ALREADY_FINISHED', `Run ${result.runId} has already ended`);
+        const at = now();
+        const ids = new Map<string, string>();
+        for (const version of result.versions) {
+          const artifactId = `${result.campaignId}:${version.type}`;
+          const { latest_version } = this
+            .stmt(`INSERT INTO artifacts VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT (id) DO UPDATE SET latest_version = latest_version + 1, updated_at = excluded.updated_at RETURNING latest_version`)
+            .get(artifactId, result.campaignId, version.type, at, at) as { latest_version: number };
+          const id = randomUUID();
+          ids.set(versionKey(version.type, version.attempt), id);
+          this.stmt(`INSERT INTO artifact_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+            .run(id, artifactId, result.campaignId, result.runId, version.type, latest_version, version.attempt, JSON.stringify(version.content), version.auditVerdict, version.failedAudit ? 1 : 0, version.createdAt);
+        }
+        for (const report of result.auditReports) {
+          const versionId = ids.get(versionKey(report.artifactType, report.attempt));
+          if (!versionId) throw new StoreError(`Audit report of ${report.artifactType}@${report.attempt} judges no version of the run`);
+          this.stmt(`INSERT INTO audit_reports VALUES (?, ?, ?, ?, ?, ?, ?)`).run(randomUUID(), result.campaignId, result.runId, versionId, report.artifactType, JSON.stringify(report), report.createdAt);
+        }
+        const campaign = this.campaignRow(tenantId, result.campaignId)!;
+        const active = JSON.parse(campaign.active_version_ids) as Record<string, string>;
+        for (const type of activatedTypes(result)) active[type] = ids.get(versionKey(type, result.artifacts[type]!.attempt))!;
+        const status = FINAL_STATUS[result.status];
+        this.stmt(`UPDATE campaigns SET status = ?, active_version_ids = ?, updated_at = ? WHERE id = ?`).run(status, JSON.stringify(active), at, result.campaignId);
+        this.stmt(`UPDATE runs SET status = ?, result_status = ?, finished_at = ?, updated_at = ?, attempts = ?, errors = ?, metrics = ?, version_ids = ?, last_seq = ? WHERE id = ?`)
+          .run(status, result.status, result.finishedAt, at, JSON.stringify(result.metrics.attempts), JSON.stringify(result.errors), JSON.stringify(result.metrics), JSON.stringify([...ids.values()]), terminalEvent.seq, result.runId);
+        this.stmt(`INSERT INTO events VALUES (?, ?, ?)`).run(terminalEvent.runId, terminalEvent.seq, JSON.stringify(terminalEvent));
+      })(),
+    );
+  }
+
+  async failInterruptedRuns(message: string, runId?: string): Promise<OrchestrationRun[]> {
+    const rows = (runId
+      ? this.stmt(`SELECT * FROM runs WHERE status IN ('queued', 'running') AND id = ?`).all(runId)
+      : this.stmt(`SELECT * FROM runs WHERE status IN ('queued', 'running')`).all()) as RunRow[];
+    return rows.map((row) =>
+      this.db.transaction(() => {
+        const run = toRun(row);
+        const event = interruptedEvent(run, message);
+        const at = now();
+        const errors = [...run.errors, { code: 'RUN_INTERRUPTED' as const, message, timestamp: at }];
+        this.stmt(`UPDATE runs SET status = 'failed', result_status = 'failed', finished_at = ?, updated_at = ?, errors = ?, last_seq = ? WHERE id = ?`).run(at, at, JSON.stringify(errors), event.seq, run.id);
+        this.stmt(`UPDATE campaigns SET status = 'failed', updated_at = ? WHERE id = ?`).run(at, run.campaignId);
+        this.stmt(`INSERT INTO events VALUES (?, ?, ?)`).run(run.id, event.seq, JSON.stringify(event));
+        return { ...run, status: 'failed' as const, resultStatus: 'failed' as const, finishedAt: at, updatedAt: at, errors, lastSeq: event.seq };
+      })(),
+    );
+  }
+
+  async ping(): Promise<void> {
+    this.stmt('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  /** Prepared statements, compiled once per SQL text. */
+  private stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private campaignRow(tenantId: TenantId, campaignId: string): CampaignRow | undefined {
+    return this.stmt(`SELECT * FROM campaigns WHERE id = ? AND tenant_id = ? AND is_deleted = 0`).get(campaignId, tenantId) as CampaignRow | undefined;
+  }
+
+  private runRow(tenantId: TenantId, runId: string): RunRow | undefined {
+    return this.stmt(`SELECT * FROM runs WHERE id = ? AND tenant_id = ?`).get(runId, tenantId) as RunRow | undefined;
+  }
+
+  /** Maps SQLite failures to store errors; a duplicate event `seq` is a conflict. */
+  private guard(work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      if (error instanceof StoreConflictError || error instanceof StoreError) throw error;
+      const code = (error as { code?: string }).code;
+      if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new StoreConflictError('STORE_ERROR', `Duplicate event: ${(error as Error).message}`);
+      throw new StoreError((error as Error).message, { cause: error });
+    }
+  }
+}

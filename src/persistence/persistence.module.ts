@@ -1,0 +1,25 @@
+import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { join } from 'node:path';
+import { AppConfig } from '../config/app-config';
+import { SqliteRunRepository } from './adapters/sqlite-run.repository';
+import { RunRepository } from './run.repository';
+
+/** Binds the `RunRepository` port to the configured store (embedded SQLite by default) and closes it last on shutdown. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: RunRepository,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => new SqliteRunRepository(join(config.store.dataDir, 'orchestrator.db')),
+    },
+  ],
+  exports: [RunRepository],
+})
+export class PersistenceModule implements OnApplicationShutdown {
+  constructor(@Inject(RunRepository) private readonly repository: RunRepository) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.repository.close();
+  }
+}

@@ -1,0 +1,95 @@
+import type {
+  Campaign,
+  CampaignBrief,
+  CampaignDetail,
+  OrchestrationEvent,
+  OrchestrationResult,
+  OrchestrationRun,
+  Page,
+  RunDetail,
+} from '@app/contracts';
+
+/** Who owns a record. Every read and write is scoped to one tenant. */
+export type TenantId = string;
+
+/** A campaign to create. */
+export interface NewCampaign {
+  tenantId: TenantId;
+  name: string;
+  brief: CampaignBrief;
+}
+
+/** A run to create, queued. */
+export interface NewRun {
+  tenantId: TenantId;
+  run: Pick<OrchestrationRun, 'id' | 'campaignId' | 'executionMode' | 'selectedPlatforms'>;
+}
+
+/** Everything that ends a run, written in one transaction. */
+export interface RunOutcome {
+  tenantId: TenantId;
+  result: OrchestrationResult;
+  /** The run's terminal event, stored with the outcome. */
+  terminalEvent: OrchestrationEvent;
+}
+
+/**
+ * Port of the store of campaigns, runs, artifacts, artifact versions, audit reports and run
+ * events. Adapters: SQLite (embedded, default) and Cosmos DB. Every method is scoped to a tenant
+ * where it reads or writes tenant data; a record of another tenant reads as absent.
+ * Errors: `StoreConflictError` (RUN_ACTIVE, duplicate event), `StoreError` for anything else.
+ */
+export abstract class RunRepository {
+  /** Creates a campaign in status `draft`. */
+  abstract createCampaign(input: NewCampaign): Promise<Campaign>;
+
+  abstract getCampaign(tenantId: TenantId, campaignId: string): Promise<Campaign | undefined>;
+
+  /** The campaign with its active artifact versions and their latest audit reports. */
+  abstract getCampaignDetail(tenantId: TenantId, campaignId: string): Promise<CampaignDetail | undefined>;
+
+  /** Campaigns newest first; `page` from 1. */
+  abstract listCampaigns(tenantId: TenantId, page: number, pageSize: number): Promise<Page<Campaign>>;
+
+  /**
+   * Creates a queued run and sets its campaign to `generating`, atomically.
+   * @throws StoreConflictError with code RUN_ACTIVE when the campaign already has a queued or running run.
+   */
+  abstract createRun(input: NewRun): Promise<OrchestrationRun>;
+
+  abstract getRun(tenantId: TenantId, runId: string): Promise<OrchestrationRun | undefined>;
+
+  /** The run with the versions it produced and their audit reports. */
+  abstract getRunDetail(tenantId: TenantId, runId: string): Promise<RunDetail | undefined>;
+
+  /** The campaign's runs, newest first. */
+  abstract listRuns(tenantId: TenantId, campaignId: string): Promise<OrchestrationRun[]>;
+
+  /**
+   * Appends a non-terminal event; the run becomes `running` with its first agent event.
+   * @throws StoreConflictError when the run already has an event with that `seq`.
+   */
+  abstract appendEvent(tenantId: TenantId, event: OrchestrationEvent): Promise<void>;
+
+  /** Events of a run with `seq > afterSeq`, in order. */
+  abstract listEvents(tenantId: TenantId, runId: string, afterSeq: number): Promise<OrchestrationEvent[]>;
+
+  /**
+   * Ends a run in one transaction: its artifact versions (appended, numbered), its audit reports
+   * linked to the versions they judged, the campaign's active versions and status, the run's
+   * final status, errors and metrics, and its terminal event. All of it or nothing.
+   */
+  abstract finishRun(outcome: RunOutcome): Promise<void>;
+
+  /**
+   * Marks every run left queued or running (by a crash) as failed with `RUN_INTERRUPTED` and
+   * appends its terminal `Failed` event; with `runId`, only that run. Returns the runs it ended.
+   */
+  abstract failInterruptedRuns(message: string, runId?: string): Promise<OrchestrationRun[]>;
+
+  /** Throws when the store cannot serve (readiness). */
+  abstract ping(): Promise<void>;
+
+  /** Flushes and releases the store. */
+  abstract close(): Promise<void>;
+}

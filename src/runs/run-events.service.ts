@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { Observable } from 'rxjs';
+import { isTerminalState, OrchestrationEvent } from '@app/contracts';
+import { RunRepository, TenantId } from '../persistence/run.repository';
+import { DomainError } from '../common/domain-error';
+import { RunEventBus } from './run-event-bus';
+
+/**
+ * A run's events after a given `seq`: the stored ones, then the live ones, with no gap and no
+ * duplicate. It subscribes to the live channel first and buffers, reads the store, emits the
+ * stored events, then the buffered and live ones whose `seq` is new. Completes after the terminal
+ * event; a finished run replays from the store and completes.
+ */
+@Injectable()
+export class RunEventsService {
+  constructor(
+    private readonly repository: RunRepository,
+    private readonly bus: RunEventBus,
+  ) {}
+
+  /** @throws DomainError RUN_NOT_FOUND (as the observable's error) for an unknown run or another tenant's. */
+  stream(tenantId: TenantId, runId: string, afterSeq = 0): Observable<OrchestrationEvent> {
+    return new Observable<OrchestrationEvent>((subscriber) => {
+      let lastSeq = afterSeq;
+      let replayed = false;
+      let liveEnded = false;
+      const buffer: OrchestrationEvent[] = [];
+      const deliver = (event: OrchestrationEvent) => {
+        if (event.seq <= lastSeq || subscriber.closed) return;
+        lastSeq = event.seq;
+        subscriber.next(event);
+        if (isTerminalState(event.state)) subscriber.complete();
+      };
+      const live = this.bus.live(runId).subscribe({
+        next: (event) => (replayed ? deliver(event) : buffer.push(event)),
+        complete: () => (liveEnded = true),
+      });
+      this.stored(tenantId, runId, afterSeq)
+        .then((stored) => {
+          stored.forEach(deliver);
+          buffer.forEach(deliver);
+          buffer.length = 0;
+          replayed = true;
+          // Not executing here and no terminal event stored yet: the run ended between our two reads.
+          if (liveEnded && !subscriber.closed) return this.stored(tenantId, runId, lastSeq).then((rest) => rest.forEach(deliver));
+          return undefined;
+        })
+        .then(() => {
+          if (liveEnded && !subscriber.closed) subscriber.complete();
+        })
+        .catch((error: unknown) => subscriber.error(error));
+      return () => live.unsubscribe();
+    });
+  }
+
+  /**
+   * The stored events of a run after `afterSeq`.
+   * @throws DomainError RUN_NOT_FOUND
+   */
+  async stored(tenantId: TenantId, runId: string, afterSeq = 0): Promise<OrchestrationEvent[]> {
+    const run = await this.repository.getRun(tenantId, runId);
+    if (!run) throw new DomainError('RUN_NOT_FOUND', `Run ${runId} not found`);
+    return this.repository.listEvents(tenantId, runId, afterSeq);
+  }
+}
