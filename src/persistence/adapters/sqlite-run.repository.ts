@@ -42,7 +42,7 @@ export class SqliteRunRepository extends RunRepository {
   async createCampaign({ tenantId, name, brief }: NewCampaign): Promise<Campaign> {
     const at = now();
     const row: CampaignRow = { id: randomUUID(), tenant_id: tenantId, name, brief: JSON.stringify(brief), status: 'draft', active_version_ids: '{}', is_deleted: 0, created_at: at, updated_at: at };
-    this.stmt(`INSERT INTO campaigns VALUES (@id, @tenant_id, @name, @brief, @status, @active_version_ids, @is_deleted, @created_at, @updated_at)`).run(row);
+    this.guard(() => this.stmt(`INSERT INTO campaigns VALUES (@id, @tenant_id, @name, @brief, @status, @active_version_ids, @is_deleted, @created_at, @updated_at)`).run(row));
     return toCampaign(row);
   }
 
@@ -67,7 +67,7 @@ export class SqliteRunRepository extends RunRepository {
   }
 
   async createRun({ tenantId, run }: NewRun): Promise<OrchestrationRun> {
-    return this.db.transaction(() => {
+    return this.guard(() => this.db.transaction(() => {
       if (!this.campaignRow(tenantId, run.campaignId)) throw new StoreConflictError('CAMPAIGN_NOT_FOUND', `Campaign ${run.campaignId} not found`);
       const active = this.stmt(`SELECT id FROM runs WHERE campaign_id = ? AND status IN ('queued', 'running')`).get(run.campaignId) as { id: string } | undefined;
       if (active) throw new StoreConflictError('RUN_ACTIVE', `Campaign ${run.campaignId} already has an active run (${active.id})`);
@@ -79,7 +79,7 @@ export class SqliteRunRepository extends RunRepository {
       this.stmt(`INSERT INTO runs VALUES (@id, @tenant_id, @campaign_id, @execution_mode, @selected_platforms, @status, @result_status, @created_at, @updated_at, @finished_at, @attempts, @errors, @metrics, @version_ids, @last_seq)`).run(row);
       this.stmt(`UPDATE campaigns SET status = 'generating', updated_at = ? WHERE id = ?`).run(at, run.campaignId);
       return toRun(row);
-    })();
+    })());
   }
 
   async getRun(tenantId: TenantId, runId: string): Promise<OrchestrationRun | undefined> {
@@ -103,10 +103,13 @@ export class SqliteRunRepository extends RunRepository {
   async appendEvent(tenantId: TenantId, event: OrchestrationEvent): Promise<void> {
     this.guard(() =>
       this.db.transaction(() => {
-        this.stmt(`INSERT INTO events VALUES (?, ?, ?)`).run(event.runId, event.seq, JSON.stringify(event));
         const running = event.state === 'Queued' ? 'status' : `CASE WHEN status = 'queued' THEN 'running' ELSE status END`;
-        const changed = this.stmt(`UPDATE runs SET last_seq = max(last_seq, ?), status = ${running}, updated_at = ? WHERE id = ? AND tenant_id = ?`).run(event.seq, now(), event.runId, tenantId).changes;
-        if (changed === 0) throw new StoreConflictError('RUN_NOT_FOUND', `Run ${event.runId} not found`);
+        const changed = this.stmt(`UPDATE runs SET last_seq = max(last_seq, ?), status = ${running}, updated_at = ? WHERE id = ? AND tenant_id = ? AND finished_at IS NULL`).run(event.seq, now(), event.runId, tenantId).changes;
+        if (changed === 0) {
+          const run = this.runRow(tenantId, event.runId);
+          throw new StoreConflictError(run ? 'RUN_ALREADY_FINISHED' : 'RUN_NOT_FOUND', run ? `Run ${event.runId} has already ended` : `Run ${event.runId} not found`);
+        }
+        this.stmt(`INSERT INTO events VALUES (?, ?, ?)`).run(event.runId, event.seq, JSON.stringify(event));
       })(),
     );
   }
@@ -122,6 +125,7 @@ export class SqliteRunRepository extends RunRepository {
         const run = this.runRow(tenantId, result.runId);
         if (!run) throw new StoreConflictError('RUN_NOT_FOUND', `Run ${result.runId} not found`);
         if (run.finished_at) throw new StoreConflictError('RUN_ALREADY_FINISHED', `Run ${result.runId} has already ended`);
+        if (run.campaign_id !== result.campaignId) throw new StoreError(`Run ${result.runId} belongs to campaign ${run.campaign_id}, not ${result.campaignId}`);
         const at = now();
         const ids = new Map<string, string>();
         for (const version of result.versions) {
@@ -156,7 +160,7 @@ export class SqliteRunRepository extends RunRepository {
       ? this.stmt(`SELECT * FROM runs WHERE status IN ('queued', 'running') AND id = ?`).all(runId)
       : this.stmt(`SELECT * FROM runs WHERE status IN ('queued', 'running')`).all()) as RunRow[];
     return rows.map((row) =>
-      this.db.transaction(() => {
+      this.guard(() => this.db.transaction(() => {
         const run = toRun(row);
         const event = interruptedEvent(run, message);
         const at = now();
@@ -165,7 +169,7 @@ export class SqliteRunRepository extends RunRepository {
         this.stmt(`UPDATE campaigns SET status = 'failed', updated_at = ? WHERE id = ?`).run(at, run.campaignId);
         this.stmt(`INSERT INTO events VALUES (?, ?, ?)`).run(run.id, event.seq, JSON.stringify(event));
         return { ...run, status: 'failed' as const, resultStatus: 'failed' as const, finishedAt: at, updatedAt: at, errors, lastSeq: event.seq };
-      })(),
+      })()),
     );
   }
 
@@ -196,9 +200,9 @@ export class SqliteRunRepository extends RunRepository {
   }
 
   /** Maps SQLite failures to store errors; a duplicate event `seq` is a conflict. */
-  private guard(work: () => void): void {
+  private guard<T>(work: () => T): T {
     try {
-      work();
+      return work();
     } catch (error) {
       if (error instanceof StoreConflictError || error instanceof StoreError) throw error;
       const code = (error as { code?: string }).code;

@@ -1,0 +1,110 @@
+import { lastValueFrom, toArray } from 'rxjs';
+import type { OrchestrationEvent, OrchestrationRun, OrchestrationState } from '@app/contracts';
+import type { RunRepository } from '../persistence/run.repository';
+import { RunEventBus } from './run-event-bus';
+import { RunEventsService } from './run-events.service';
+
+const event = (seq: number, state: OrchestrationState = 'GeneratingCopy'): OrchestrationEvent => ({
+  eventId: `e${seq}`,
+  runId: 'run-1',
+  campaignId: 'c',
+  seq,
+  state,
+  attempt: 1,
+  message: '',
+  timestamp: new Date(0).toISOString(),
+});
+
+/** A store whose event reads can be held open while the test publishes live events. */
+function fakeStore(stored: OrchestrationEvent[], known = true) {
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const repository = {
+    getRun: async () => (known ? ({ id: 'run-1' } as OrchestrationRun) : undefined),
+    listEvents: async (_tenant: string, _run: string, afterSeq: number) => {
+      await gate;
+      return stored.filter((e) => e.seq > afterSeq);
+    },
+  } as unknown as RunRepository;
+  return { repository, release };
+}
+
+describe(RunEventsService.name, () => {
+  it('replays stored events, then live ones, without gap or duplicate when events arrive during the replay', async () => {
+    const stored = [event(1, 'Queued'), event(2), event(3)];
+    const { repository, release } = fakeStore(stored);
+    const bus = new RunEventBus();
+    bus.open('run-1');
+    const collected = lastValueFrom(new RunEventsService(repository, bus).stream('t', 'run-1', 1).pipe(toArray()));
+
+    // Published while the replay read is still in flight: 3 is also in the store, 4 and 5 are not yet.
+    bus.publish(event(3));
+    bus.publish(event(4));
+    stored.push(event(4), event(5));
+    bus.publish(event(5));
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    bus.publish(event(6, 'Completed'));
+
+    expect((await collected).map((e) => e.seq)).toEqual([2, 3, 4, 5, 6]);
+  });
+
+  it('replays a finished run from the store and completes after its terminal event', async () => {
+    const { repository, release } = fakeStore([event(1, 'Queued'), event(2), event(3, 'Cancelled')]);
+    release();
+    const events = await lastValueFrom(new RunEventsService(repository, new RunEventBus()).stream('t', 'run-1').pipe(toArray()));
+    expect(events.map((e) => e.state)).toEqual(['Queued', 'GeneratingCopy', 'Cancelled']);
+  });
+
+  it('completes with nothing when the client already has every event of a finished run', async () => {
+    const { repository, release } = fakeStore([event(1, 'Queued'), event(2, 'Completed')]);
+    release();
+    const events = await lastValueFrom(new RunEventsService(repository, new RunEventBus()).stream('t', 'run-1', 2).pipe(toArray()));
+    expect(events).toEqual([]);
+  });
+
+  it('fails with RUN_NOT_FOUND for an unknown run', async () => {
+    const { repository, release } = fakeStore([], false);
+    release();
+    await expect(lastValueFrom(new RunEventsService(repository, new RunEventBus()).stream('t', 'run-1'))).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
+  });
+
+  it('stops listening to the live channel when the subscriber leaves', async () => {
+    const { repository, release } = fakeStore([event(1, 'Queued')]);
+    release();
+    const bus = new RunEventBus();
+    bus.open('run-1');
+    const seen: number[] = [];
+    const subscription = new RunEventsService(repository, bus).stream('t', 'run-1').subscribe((e) => seen.push(e.seq));
+    await new Promise((resolve) => setImmediate(resolve));
+    subscription.unsubscribe();
+    bus.publish(event(2));
+    expect(seen).toEqual([1]);
+  });
+});
+
+describe(RunEventBus.name, () => {
+  it('delivers to subscribers of the run only and closes the channel with the terminal event', () => {
+    const bus = new RunEventBus();
+    bus.open('run-1');
+    const seen: number[] = [];
+    let completed = false;
+    bus.live('run-1').subscribe({ next: (e) => seen.push(e.seq), complete: () => (completed = true) });
+    bus.publish({ ...event(1), runId: 'other' });
+    bus.publish(event(1));
+    bus.publish(event(2, 'Failed'));
+    expect(seen).toEqual([1, 2]);
+    expect(completed).toBe(true);
+    expect(bus.size).toBe(0);
+  });
+
+  it('completes at once for a run that is not executing here, and on close', () => {
+    const bus = new RunEventBus();
+    let done = 0;
+    bus.live('nope').subscribe({ complete: () => done++ });
+    bus.open('run-1');
+    bus.live('run-1').subscribe({ complete: () => done++ });
+    bus.close('run-1');
+    expect(done).toBe(2);
+  });
+});

@@ -1,0 +1,164 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { SqliteRunRepository } from '../../src/persistence/adapters/sqlite-run.repository';
+import { StoreError } from '../../src/persistence/store-errors';
+import { runRepositoryContract, type RunRepositoryHarness } from '../contracts/run-repository.contract';
+import { finishWith, numbering, rejectionOf, startedRun, TENANT_A } from '../contracts/run-repository.harness';
+import { buildResult, newCampaign, REGENERATED, runOutcome } from '../support/run-fixtures';
+
+/** Runs `work` on a second, independent connection to the database file. */
+function withConnection<T>(file: string, work: (db: Database.Database) => T): T {
+  const db = new Database(file);
+  try {
+    return work(db);
+  } finally {
+    db.close();
+  }
+}
+
+const raise = `BEGIN SELECT RAISE(ABORT, 'injected failure'); END`;
+/** Aborts finishRun at its last write, the terminal event: everything else of the outcome is written by then. */
+const FAIL_TERMINAL_EVENT = `CREATE TRIGGER inject_failure BEFORE INSERT ON events WHEN json_extract(NEW.body, '$.state') IN ('Completed', 'PartiallyCompleted', 'Failed', 'Cancelled') ${raise}`;
+/** Aborts finishRun at its first audit report, after the run's artifact versions were inserted. */
+const FAIL_AUDIT_REPORTS = `CREATE TRIGGER inject_failure BEFORE INSERT ON audit_reports ${raise}`;
+
+/** Installs a real trigger through another connection; returns the function that drops it. */
+async function injectFailure(file: string, trigger: string): Promise<() => Promise<void>> {
+  withConnection(file, (db) => void db.exec(trigger));
+  return async () => withConnection(file, (db) => void db.exec(`DROP TRIGGER inject_failure`));
+}
+
+interface SqliteHarness extends RunRepositoryHarness {
+  file: string;
+  dir: string;
+  breakFinishRun(): Promise<() => Promise<void>>;
+}
+
+/** A repository on a fresh database file in its own temporary directory. */
+function fileHarness(): SqliteHarness {
+  const dir = mkdtempSync(join(tmpdir(), 'sqlite-run-repo-'));
+  const file = join(dir, 'store.db');
+  const harness: SqliteHarness = {
+    repo: new SqliteRunRepository(file),
+    file,
+    dir,
+    async teardown() {
+      await harness.repo.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+    breakFinishRun: () => injectFailure(file, FAIL_TERMINAL_EVENT),
+  };
+  return harness;
+}
+
+runRepositoryContract('SQLite (file)', async () => fileHarness(), { faultInjection: true });
+
+describe(SqliteRunRepository.name, () => {
+  let harness: SqliteHarness;
+
+  beforeEach(() => {
+    harness = fileHarness();
+  });
+
+  afterEach(async () => {
+    await harness.teardown();
+  });
+
+  it('keeps its database file in WAL journal mode', async () => {
+    await harness.repo.ping();
+    expect(withConnection(harness.file, (db) => db.pragma('journal_mode', { simple: true }))).toBe('wal');
+  });
+
+  it('keeps campaigns, runs, versions and events across closing and reopening the file', async () => {
+    const { campaign, run } = await startedRun(harness.repo);
+    const detail = await finishWith(harness.repo, run, 'success', REGENERATED);
+    const campaignDetail = await harness.repo.getCampaignDetail(TENANT_A, campaign.id);
+    const events = await harness.repo.listEvents(TENANT_A, run.id, 0);
+    await harness.repo.close();
+
+    const reopened = new SqliteRunRepository(harness.file);
+    harness.repo = reopened;
+
+    expect(await reopened.getCampaignDetail(TENANT_A, campaign.id)).toEqual(campaignDetail);
+    expect((await reopened.listCampaigns(TENANT_A, 1, 10)).items.map((c) => c.id)).toEqual([campaign.id]);
+    expect(await reopened.getRunDetail(TENANT_A, run.id)).toEqual(detail);
+    expect(await reopened.listRuns(TENANT_A, campaign.id)).toHaveLength(1);
+    expect(await reopened.listEvents(TENANT_A, run.id, 0)).toEqual(events);
+    const { run: next } = await startedRun(reopened, TENANT_A, campaign);
+    expect(numbering(await finishWith(reopened, next, 'success', REGENERATED))).toEqual([['copy', 1, 2], ['shortCopy', 1, 3], ['visualConcept', 1, 2], ['shortCopy', 2, 4]]);
+  });
+
+  it('migrates once: reopening an up-to-date file changes neither its schema nor its version', async () => {
+    await harness.repo.close();
+    const schemaOf = () =>
+      withConnection(harness.file, (db) => ({
+        version: db.pragma('user_version', { simple: true }),
+        objects: db.prepare(`SELECT type, name, sql FROM sqlite_master ORDER BY name`).all(),
+      }));
+    const before = schemaOf();
+
+    for (let i = 0; i < 2; i++) {
+      const reopened = new SqliteRunRepository(harness.file);
+      await reopened.ping();
+      await reopened.close();
+    }
+    harness.repo = new SqliteRunRepository(harness.file);
+
+    expect(before.version).toBeGreaterThan(0);
+    expect(schemaOf()).toEqual(before);
+    await expect(harness.repo.createCampaign(newCampaign(TENANT_A, 'After reopen'))).resolves.toMatchObject({ status: 'draft' });
+  });
+
+  it('reports a SQLite failure inside finishRun as a StoreError and rolls back the versions written before it', async () => {
+    const { run } = await startedRun(harness.repo);
+    const outcome = runOutcome(TENANT_A, buildResult(run, 'success', REGENERATED), 7);
+    const repair = await injectFailure(harness.file, FAIL_AUDIT_REPORTS);
+
+    const error = await rejectionOf(harness.repo.finishRun(outcome));
+
+    expect(error).toBeInstanceOf(StoreError);
+    expect(error).not.toBeInstanceOf(Database.SqliteError);
+    expect(error).toMatchObject({ code: 'STORE_ERROR', message: expect.stringContaining('injected failure') });
+    expect((error as StoreError).cause).toBeInstanceOf(Database.SqliteError);
+    expect(((error as StoreError).cause as { code: string }).code).toBe('SQLITE_CONSTRAINT_TRIGGER');
+    expect(await harness.repo.getRunDetail(TENANT_A, run.id)).toMatchObject({ status: 'running', versions: [], auditReports: [] });
+    await repair();
+    await harness.repo.finishRun(outcome);
+    expect(numbering((await harness.repo.getRunDetail(TENANT_A, run.id))!)).toEqual([['copy', 1, 1], ['shortCopy', 1, 1], ['visualConcept', 1, 1], ['shortCopy', 2, 2]]);
+  });
+
+  it('creates the directory of its database file', async () => {
+    const file = join(harness.dir, 'nested', 'deeper', 'store.db');
+    const nested = new SqliteRunRepository(file);
+    try {
+      await nested.createCampaign(newCampaign(TENANT_A, 'Nested'));
+      expect(existsSync(file)).toBe(true);
+    } finally {
+      await nested.close();
+    }
+  });
+
+  it('stops answering ping once closed', async () => {
+    await harness.repo.close();
+    await expect(harness.repo.ping()).rejects.toThrow();
+  });
+});
+
+describe(`${SqliteRunRepository.name} in memory`, () => {
+  it('stores and ends a run without a file', async () => {
+    const repo = new SqliteRunRepository(':memory:');
+    try {
+      const { campaign, run } = await startedRun(repo);
+      const detail = await finishWith(repo, run, 'success', REGENERATED);
+
+      expect(numbering(detail)).toEqual([['copy', 1, 1], ['shortCopy', 1, 1], ['visualConcept', 1, 1], ['shortCopy', 2, 2]]);
+      expect(detail.auditReports.map((r) => r.versionId)).toEqual([0, 1, 2, 3].map((i) => detail.versions[i].id));
+      expect((await repo.getCampaign(TENANT_A, campaign.id))?.status).toBe('completed');
+      expect(await repo.listEvents(TENANT_A, run.id, 0)).toHaveLength(7);
+    } finally {
+      await repo.close();
+    }
+  });
+});
