@@ -30,17 +30,20 @@ export function activatedTypes(result: OrchestrationResult): ArtifactType[] {
     .map((artifact) => artifact!.type);
 }
 
-/** The terminal `Failed` event appended to a run that a crash left unfinished. */
-export function interruptedEvent(run: OrchestrationRun, message: string): OrchestrationEvent {
-  return {
+/**
+ * The events that end a run a crash left unfinished: its terminal `Failed` event, preceded by the
+ * `Queued` event when not even that one was stored, so every stream starts with Queued at seq 1.
+ */
+export function interruptedEvents(run: OrchestrationRun, message: string): OrchestrationEvent[] {
+  const base = { runId: run.id, campaignId: run.campaignId, attempt: 1, timestamp: new Date().toISOString() };
+  const queued: OrchestrationEvent[] = run.lastSeq === 0 ? [{ ...base, eventId: randomUUID(), seq: 1, state: 'Queued', message: 'Run queued' }] : [];
+  const failed: OrchestrationEvent = {
+    ...base,
     eventId: randomUUID(),
-    runId: run.id,
-    campaignId: run.campaignId,
-    seq: run.lastSeq + 1,
+    seq: run.lastSeq + queued.length + 1,
     state: 'Failed',
-    attempt: 1,
     message,
-    timestamp: new Date().toISOString(),
     metadata: { resultStatus: 'failed', errorCodes: ['RUN_INTERRUPTED'] },
   };
+  return [...queued, failed];
 }

@@ -90,6 +90,7 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   async unsubscribe(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown, @Ack() ack: AckFn): Promise<void> {
     await this.answer(ack, payload, async () => {
       const { runId } = validateDto(RunRefDto, payload);
+      await this.runs.get(this.state(socket).tenantId, runId);
       this.state(socket).subscriptions.get(runId)?.unsubscribe();
       this.state(socket).subscriptions.delete(runId);
       return { answer: { ok: true as const } };

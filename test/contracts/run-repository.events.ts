@@ -75,7 +75,8 @@ export function eventAndRecoveryContract(ctx: ContractContext): void {
       const ended = await ctx.repo().failInterruptedRuns('Server restarted');
 
       expect(ended.map((r) => r.id).sort()).toEqual([queued.id, running.run.id, otherTenant.run.id].sort());
-      for (const [tenant, run, lastSeq] of [[TENANT_A, queued, 1], [TENANT_A, running.run, 7], [TENANT_B, otherTenant.run, 7]] as const) {
+      // A run with no stored event gets Queued (seq 1) before its Failed (seq 2): every stream starts with Queued.
+      for (const [tenant, run, lastSeq] of [[TENANT_A, queued, 2], [TENANT_A, running.run, 7], [TENANT_B, otherTenant.run, 7]] as const) {
         const stored = await ctx.repo().getRun(tenant, run.id);
         expect(stored).toMatchObject({ status: 'failed', resultStatus: 'failed', lastSeq });
         expect(stored?.finishedAt).toEqual(expect.any(String));
@@ -83,6 +84,7 @@ export function eventAndRecoveryContract(ctx: ContractContext): void {
         expect(ended.find((r) => r.id === run.id)).toEqual(stored);
         const events = await ctx.repo().listEvents(tenant, run.id, 0);
         expect(events.map((e) => e.seq)).toEqual(Array.from({ length: lastSeq }, (_, i) => i + 1));
+        expect(events[0].state).toBe('Queued');
         expect(events.at(-1)).toMatchObject({ runId: run.id, campaignId: run.campaignId, seq: lastSeq, state: 'Failed' });
         expect((await ctx.repo().getCampaign(tenant, run.campaignId))?.status).toBe('failed');
       }

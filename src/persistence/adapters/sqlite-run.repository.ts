@@ -11,7 +11,7 @@ import type {
   RunDetail,
 } from '@app/contracts';
 import { NewCampaign, NewRun, RunOutcome, RunRepository, TenantId } from '../run.repository';
-import { activatedTypes, FINAL_STATUS, interruptedEvent, versionKey } from '../run-outcome';
+import { activatedTypes, FINAL_STATUS, interruptedEvents, versionKey } from '../run-outcome';
 import { StoreConflictError, StoreError } from '../store-errors';
 import { migrate } from './sqlite-schema';
 import { CampaignRow, ReportRow, RunRow, toCampaign, toReport, toRun, toVersion, VersionRow } from './sqlite-rows';
@@ -162,13 +162,14 @@ export class SqliteRunRepository extends RunRepository {
     return rows.map((row) =>
       this.guard(() => this.db.transaction(() => {
         const run = toRun(row);
-        const event = interruptedEvent(run, message);
+        const events = interruptedEvents(run, message);
+        const lastSeq = events[events.length - 1].seq;
         const at = now();
         const errors = [...run.errors, { code: 'RUN_INTERRUPTED' as const, message, timestamp: at }];
-        this.stmt(`UPDATE runs SET status = 'failed', result_status = 'failed', finished_at = ?, updated_at = ?, errors = ?, last_seq = ? WHERE id = ?`).run(at, at, JSON.stringify(errors), event.seq, run.id);
+        this.stmt(`UPDATE runs SET status = 'failed', result_status = 'failed', finished_at = ?, updated_at = ?, errors = ?, last_seq = ? WHERE id = ?`).run(at, at, JSON.stringify(errors), lastSeq, run.id);
         this.stmt(`UPDATE campaigns SET status = 'failed', updated_at = ? WHERE id = ?`).run(at, run.campaignId);
-        this.stmt(`INSERT INTO events VALUES (?, ?, ?)`).run(run.id, event.seq, JSON.stringify(event));
-        return { ...run, status: 'failed' as const, resultStatus: 'failed' as const, finishedAt: at, updatedAt: at, errors, lastSeq: event.seq };
+        for (const event of events) this.stmt(`INSERT INTO events VALUES (?, ?, ?)`).run(run.id, event.seq, JSON.stringify(event));
+        return { ...run, status: 'failed' as const, resultStatus: 'failed' as const, finishedAt: at, updatedAt: at, errors, lastSeq };
       })()),
     );
   }
