@@ -36,7 +36,11 @@ describe(loadConfig.name, () => {
 
     it('uses the default LLM and HTTP settings', () => {
       expect(config.nodeEnv).toBe('development');
-      expect(config.http).toEqual({ host: '127.0.0.1', port: 3000 });
+      expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, bodyLimitBytes: 102_400 });
+      expect(config.socket).toEqual({ maxMessageBytes: 102_400 });
+      expect(config.store).toEqual({ dataDir: './data' });
+      expect(config.auth.tokens.size).toBe(0);
+      expect(config.shutdown).toEqual({ mode: 'drain', graceMs: 10_000 });
       expect(config.llm).toEqual(
         expect.objectContaining({ responseFormat: 'json_schema', stream: false, maxRetries: 3, requestTimeoutMs: 25_000 }),
       );

@@ -39,6 +39,7 @@ describe(CampaignOrchestrator.name, () => {
         'Completed/1',
       ]);
       expect(agents.audit.calls[0].input.subjects.map((s) => s.type).sort()).toEqual(['copy', 'shortCopy', 'visualConcept']);
+      expect(events.find((e) => e.state === 'GeneratingCopy' && e.phase === 'completed')?.metadata).toEqual({ durationMs: expect.any(Number), content: SAMPLE_CONTENT.copy });
       expect(result.status).toBe('success');
       expect(result.executionMode).toBe('parallel');
       expect(Object.keys(result.artifacts).sort()).toEqual(['copy', 'shortCopy', 'visualConcept']);

@@ -123,7 +123,8 @@ export class RunContext {
     const outcome = await this.runAgent(type, attempt, (context) => this.agents.generator(type).execute(input, context));
     if (!outcome) return undefined;
     const artifact = this.state.addArtifact(type, attempt, outcome.output);
-    this.emit(state, `${type} generated`, { agentType: type, phase: 'completed', attempt, metadata: { durationMs: outcome.durationMs } });
+    // The content travels with the event, so a dashboard can show each artifact as it completes.
+    this.emit(state, `${type} generated`, { agentType: type, phase: 'completed', attempt, metadata: { durationMs: outcome.durationMs, content: outcome.output } });
     return artifact;
   }
 

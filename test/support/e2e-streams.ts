@@ -78,7 +78,7 @@ export function expectRunStream(events: OrchestrationEvent[], mode: ExecutionMod
     }
   }
   for (const event of steps) {
-    if (event.phase === 'completed' && event.agentType !== 'audit') expect(event.metadata).toEqual(expect.objectContaining({ durationMs: expect.any(Number) }));
+    if (event.phase === 'completed' && event.agentType !== 'audit') expect(event.metadata).toEqual(expect.objectContaining({ durationMs: expect.any(Number), content: expect.any(Object) }));
     if (event.phase === 'failed') expect(event.metadata).toEqual(expect.objectContaining({ code: expect.any(String) }));
     if (event.agentType === 'audit' && event.phase === 'started') expect(event.metadata).toEqual(expect.objectContaining({ artifactTypes: expect.any(Array) }));
     if (event.agentType === 'audit' && event.phase === 'completed') {
