@@ -37,6 +37,19 @@ export interface LlmSettings {
   offlineLatencyMs: { min: number; max: number };
 }
 
+/** Settings of the Cosmos DB store. Without `key`, Entra ID (DefaultAzureCredential) is used. */
+export interface CosmosSettings {
+  endpoint: string;
+  key?: string;
+  database: string;
+  container: string;
+  eventsContainer: string;
+  /** Seconds; -1 keeps events forever. */
+  eventsTtlSeconds: number;
+  maxRetries: number;
+  maxRetryWaitSeconds: number;
+}
+
 /** Settings of the orchestration engine. */
 export interface OrchestrationSettings {
   agentTimeoutMs: number;
@@ -51,7 +64,7 @@ export abstract class AppConfig {
   abstract readonly nodeEnv: 'development' | 'production' | 'test';
   abstract readonly http: { host: string; port: number; bodyLimitBytes: number };
   abstract readonly socket: { maxMessageBytes: number };
-  abstract readonly store: { dataDir: string };
+  abstract readonly store: { dataDir: string; cosmos?: CosmosSettings };
   /** Bearer token → tenant; empty when authentication is off. */
   abstract readonly auth: { tokens: ReadonlyMap<string, string> };
   abstract readonly shutdown: { mode: 'drain' | 'cancel'; graceMs: number };

@@ -27,6 +27,44 @@ export class Environment {
   @IsString()
   DATA_DIR: string = './data';
 
+  /** Azure Cosmos DB (NoSQL) account endpoint; when set, the store is Cosmos DB instead of SQLite. `http://` is accepted for local emulators. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  COSMOS_ENDPOINT?: string;
+
+  /** Account key; without it, Entra ID (DefaultAzureCredential) is used. */
+  @IsOptional()
+  @IsString()
+  COSMOS_KEY?: string;
+
+  @Matches(/^[^/\\?#]{1,255}$/, { message: 'COSMOS_DATABASE must be 1-255 characters without / \\ ? #' })
+  COSMOS_DATABASE: string = 'campaign-orchestrator';
+
+  /** Container of campaigns, runs, artifacts, versions and audit reports (partition key /campaignId). */
+  @Matches(/^[^/\\?#]{1,255}$/, { message: 'COSMOS_CONTAINER must be 1-255 characters without / \\ ? #' })
+  COSMOS_CONTAINER: string = 'campaigns';
+
+  /** Container of run events (partition key /runId). */
+  @Matches(/^[^/\\?#]{1,255}$/, { message: 'COSMOS_EVENTS_CONTAINER must be 1-255 characters without / \\ ? #' })
+  COSMOS_EVENTS_CONTAINER: string = 'run-events';
+
+  /** Time to live of run events, in seconds (-1: never expire). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(-1)
+  COSMOS_EVENTS_TTL_SECONDS: number = 30 * 24 * 3600;
+
+  /** Retries of throttled (429) requests by the SDK, and the longest total wait for them. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  COSMOS_MAX_RETRIES: number = 9;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  COSMOS_MAX_RETRY_WAIT_SECONDS: number = 30;
+
   /**
    * `token:tenant` pairs, comma-separated. Unset: the server is open (one tenant, `default`) and
    * may only listen on loopback.

@@ -68,7 +68,21 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     nodeEnv: env.NODE_ENV as AppConfig['nodeEnv'],
     http: { host: env.HOST, port: env.PORT, bodyLimitBytes: env.HTTP_BODY_LIMIT_BYTES },
     socket: { maxMessageBytes: env.SOCKET_MAX_MESSAGE_BYTES },
-    store: { dataDir: env.DATA_DIR },
+    store: {
+      dataDir: env.DATA_DIR,
+      cosmos: env.COSMOS_ENDPOINT
+        ? {
+            endpoint: env.COSMOS_ENDPOINT,
+            key: env.COSMOS_KEY,
+            database: env.COSMOS_DATABASE,
+            container: env.COSMOS_CONTAINER,
+            eventsContainer: env.COSMOS_EVENTS_CONTAINER,
+            eventsTtlSeconds: env.COSMOS_EVENTS_TTL_SECONDS,
+            maxRetries: env.COSMOS_MAX_RETRIES,
+            maxRetryWaitSeconds: env.COSMOS_MAX_RETRY_WAIT_SECONDS,
+          }
+        : undefined,
+    },
     auth: { tokens },
     shutdown: { mode: env.SHUTDOWN_MODE as 'drain' | 'cancel', graceMs: env.SHUTDOWN_GRACE_MS },
     llm: {

@@ -23,7 +23,7 @@ export class CampaignsController {
 
   @Get()
   list(@Tenant() tenant: TenantId, @Query() query: PageQueryDto): Promise<Page<Campaign>> {
-    return this.campaigns.list(tenant, query.page, query.pageSize);
+    return this.campaigns.list(tenant, query.page, query.pageSize, query.continuationToken);
   }
 
   @Get(':campaignId')

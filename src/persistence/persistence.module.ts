@@ -1,17 +1,19 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { join } from 'node:path';
 import { AppConfig } from '../config/app-config';
+import { CosmosRunRepository } from './adapters/cosmos/cosmos-run.repository';
 import { SqliteRunRepository } from './adapters/sqlite-run.repository';
 import { RunRepository } from './run.repository';
 
-/** Binds the `RunRepository` port to the configured store (embedded SQLite by default) and closes it last on shutdown. */
+/** Binds the `RunRepository` port to the configured store (Cosmos DB when COSMOS_ENDPOINT is set, else embedded SQLite) and closes it last on shutdown. */
 @Global()
 @Module({
   providers: [
     {
       provide: RunRepository,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => new SqliteRunRepository(join(config.store.dataDir, 'orchestrator.db')),
+      useFactory: (config: AppConfig): Promise<RunRepository> | RunRepository =>
+        config.store.cosmos ? CosmosRunRepository.connect(config.store.cosmos) : new SqliteRunRepository(join(config.store.dataDir, 'orchestrator.db')),
     },
   ],
   exports: [RunRepository],

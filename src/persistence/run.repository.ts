@@ -48,8 +48,11 @@ export abstract class RunRepository {
   /** The campaign with its active artifact versions and their latest audit reports. */
   abstract getCampaignDetail(tenantId: TenantId, campaignId: string): Promise<CampaignDetail | undefined>;
 
-  /** Campaigns newest first; `page` from 1. */
-  abstract listCampaigns(tenantId: TenantId, page: number, pageSize: number): Promise<Page<Campaign>>;
+  /**
+   * Campaigns newest first; `page` from 1. With the `continuationToken` of the previous page the
+   * next page is read directly; the returned page carries a token when more follow.
+   */
+  abstract listCampaigns(tenantId: TenantId, page: number, pageSize: number, continuationToken?: string): Promise<Page<Campaign>>;
 
   /**
    * Creates a queued run and sets its campaign to `generating`, atomically.

@@ -40,8 +40,26 @@ export function campaignAndRunContract(ctx: ContractContext): void {
       const last = await ctx.repo().listCampaigns(TENANT_A, 3, 2);
       expect(last.items.map((c) => c.name)).toEqual(['Campaign 1']);
       expect(last.totalCount).toBe(5);
-      expect(await ctx.repo().listCampaigns(TENANT_A, 4, 2)).toEqual({ items: [], totalCount: 5, page: 4, pageSize: 2 });
+      expect(await ctx.repo().listCampaigns(TENANT_A, 4, 2)).toMatchObject({ items: [], totalCount: 5, page: 4, pageSize: 2 });
       expect((await ctx.repo().listCampaigns(TENANT_A, 1, 10)).items.map((c) => c.name)).toEqual(['Campaign 5', 'Campaign 4', 'Campaign 3', 'Campaign 2', 'Campaign 1']);
+    });
+
+    it('pages with continuation tokens: each page hands the next, the last hands none', async () => {
+      for (const n of [1, 2, 3, 4, 5]) {
+        await ctx.repo().createCampaign(newCampaign(TENANT_A, `Campaign ${n}`));
+        await tick();
+      }
+      const names: string[][] = [];
+      let token: string | undefined;
+      let page = 1;
+      do {
+        const current = await ctx.repo().listCampaigns(TENANT_A, page, 2, token);
+        expect(current.totalCount).toBe(5);
+        names.push(current.items.map((c) => c.name));
+        token = current.continuationToken;
+        page++;
+      } while (token && page < 10);
+      expect(names).toEqual([['Campaign 5', 'Campaign 4'], ['Campaign 3', 'Campaign 2'], ['Campaign 1']]);
     });
 
     it('shows a tenant nothing of the campaigns of another', async () => {
@@ -49,7 +67,7 @@ export function campaignAndRunContract(ctx: ContractContext): void {
 
       expect(await ctx.repo().getCampaign(TENANT_B, mine.id)).toBeUndefined();
       expect(await ctx.repo().getCampaignDetail(TENANT_B, mine.id)).toBeUndefined();
-      expect(await ctx.repo().listCampaigns(TENANT_B, 1, 20)).toEqual({ items: [], totalCount: 0, page: 1, pageSize: 20 });
+      expect(await ctx.repo().listCampaigns(TENANT_B, 1, 20)).toMatchObject({ items: [], totalCount: 0, page: 1, pageSize: 20 });
       expect((await ctx.repo().listCampaigns(TENANT_A, 1, 20)).items.map((c) => c.id)).toEqual([mine.id]);
     });
   });

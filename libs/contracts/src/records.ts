@@ -92,4 +92,6 @@ export interface Page<T> {
   totalCount: number;
   page: number;
   pageSize: number;
+  /** Present when more items follow: pass it back to read the next page directly. */
+  continuationToken?: string;
 }

@@ -17,6 +17,16 @@ import { migrate } from './sqlite-schema';
 import { CampaignRow, ReportRow, RunRow, toCampaign, toReport, toRun, toVersion, VersionRow } from './sqlite-rows';
 
 const now = () => new Date().toISOString();
+const encodeOffset = (offset: number) => Buffer.from(JSON.stringify({ offset })).toString('base64url');
+function decodeOffset(token: string): number {
+  try {
+    const { offset } = JSON.parse(Buffer.from(token, 'base64url').toString()) as { offset?: unknown };
+    if (Number.isInteger(offset) && (offset as number) >= 0) return offset as number;
+  } catch {
+    // fall through
+  }
+  throw new StoreConflictError('STORE_ERROR', 'The continuation token is not valid');
+}
 const latestByType = <T extends { type: string }>(items: T[]) => Object.fromEntries(items.map((item) => [item.type, item]));
 
 /**
@@ -60,10 +70,12 @@ export class SqliteRunRepository extends RunRepository {
     return { campaign, activeArtifacts: latestByType(versions), latestAudit: Object.fromEntries(reports.map((r) => [r.artifactType, r])) };
   }
 
-  async listCampaigns(tenantId: TenantId, page: number, pageSize: number): Promise<Page<Campaign>> {
-    const rows = this.stmt(`SELECT * FROM campaigns WHERE tenant_id = ? AND is_deleted = 0 ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`).all(tenantId, pageSize, (page - 1) * pageSize) as CampaignRow[];
+  async listCampaigns(tenantId: TenantId, page: number, pageSize: number, continuationToken?: string): Promise<Page<Campaign>> {
+    const offset = continuationToken ? decodeOffset(continuationToken) : (page - 1) * pageSize;
+    const rows = this.stmt(`SELECT * FROM campaigns WHERE tenant_id = ? AND is_deleted = 0 ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`).all(tenantId, pageSize, offset) as CampaignRow[];
     const { count } = this.stmt(`SELECT count(*) AS count FROM campaigns WHERE tenant_id = ? AND is_deleted = 0`).get(tenantId) as { count: number };
-    return { items: rows.map(toCampaign), totalCount: count, page, pageSize };
+    const next = offset + rows.length;
+    return { items: rows.map(toCampaign), totalCount: count, page, pageSize, ...(next < count ? { continuationToken: encodeOffset(next) } : {}) };
   }
 
   async createRun({ tenantId, run }: NewRun): Promise<OrchestrationRun> {

@@ -65,4 +65,8 @@ export class PageQueryDto {
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100)
   pageSize?: number;
+
+  /** The `continuationToken` of the previous page, to read the next one directly. */
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(4096)
+  continuationToken?: string;
 }

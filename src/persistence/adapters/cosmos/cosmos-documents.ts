@@ -1,0 +1,120 @@
+import type {
+  ArtifactType,
+  AuditReport,
+  Campaign,
+  OrchestrationEvent,
+  OrchestrationRun,
+  ArtifactVersion,
+  StoredAuditReport,
+} from '@app/contracts';
+import { StoreError } from '../../store-errors';
+
+/**
+ * Documents of the two containers. The campaigns container (partition key `/campaignId`) holds
+ * every record of a campaign, told apart by `type`, so the end of a run is one transactional batch
+ * in one partition. The events container (partition key `/runId`) holds a run's events (with the
+ * container's TTL) and one `runRef` document that maps the run to its campaign and tenant.
+ */
+export interface CampaignDoc extends Omit<Campaign, 'id'> {
+  id: string;
+  campaignId: string;
+  type: 'campaign';
+  tenantId: string;
+  /** The run holding the campaign (queued or running), cleared when it ends. */
+  activeRunId: string | null;
+  /** Orders campaigns newest first (ms × 1000 + a per-process counter). */
+  createdSeq: number;
+}
+
+export interface RunDoc extends OrchestrationRun {
+  type: 'run';
+  tenantId: string;
+  /** The terminal event, written in the same batch as the run's end; the events container gets a copy. */
+  terminalEvent?: OrchestrationEvent;
+}
+
+export interface ArtifactDoc {
+  id: string;
+  campaignId: string;
+  type: 'artifact';
+  artifactType: ArtifactType;
+  latestVersion: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface VersionDoc extends Omit<ArtifactVersion, 'type'> {
+  type: 'artifactVersion';
+  artifactType: ArtifactType;
+  tenantId: string;
+  /** Position in its run, for reading versions back in generation order. */
+  position: number;
+}
+
+export interface ReportDoc {
+  id: string;
+  campaignId: string;
+  type: 'auditReport';
+  tenantId: string;
+  runId: string;
+  versionId: string;
+  position: number;
+  report: AuditReport;
+}
+
+export interface EventDoc {
+  id: string;
+  runId: string;
+  type: 'event';
+  tenantId: string;
+  seq: number;
+  event: OrchestrationEvent;
+}
+
+export interface RunRefDoc {
+  id: 'run';
+  runId: string;
+  type: 'runRef';
+  tenantId: string;
+  campaignId: string;
+  running: boolean;
+  finished: boolean;
+  /** Never expires, unlike the events beside it. */
+  ttl: -1;
+}
+
+/** Cosmos DB's largest item. */
+export const MAX_ITEM_BYTES = 2 * 1024 * 1024;
+/** Cosmos DB's largest transactional batch: 100 operations. */
+export const MAX_BATCH_OPERATIONS = 100;
+
+/** Ids Cosmos DB accepts: 1–255 characters, none of `/ \ ? #`. */
+export function isValidId(id: string): boolean {
+  return typeof id === 'string' && id.length > 0 && id.length <= 255 && !/[/\\?#]/.test(id);
+}
+
+/** @throws StoreError when `doc` is over Cosmos DB's 2 MB item limit. */
+export function assertItemSize(doc: object, what: string): void {
+  const bytes = Buffer.byteLength(JSON.stringify(doc));
+  if (bytes > MAX_ITEM_BYTES) throw new StoreError(`The ${what} is ${bytes} bytes, over Cosmos DB's 2 MB item limit`);
+}
+
+/** Id of a run's event document: the seq, zero-padded so ids sort like seqs. */
+export const eventId = (seq: number) => `seq:${String(seq).padStart(10, '0')}`;
+
+export const toCampaign = ({ id, name, brief, status, activeVersionIds, isDeleted, createdAt, updatedAt }: CampaignDoc): Campaign => ({
+  id, name, brief, status, activeVersionIds, isDeleted, createdAt, updatedAt,
+});
+
+export function toRun(doc: RunDoc, lastSeq = doc.lastSeq): OrchestrationRun {
+  const { type: _type, tenantId: _tenant, terminalEvent: _terminal, ...run } = doc as RunDoc & Record<string, unknown>;
+  for (const key of Object.keys(run)) if (key.startsWith('_')) delete (run as Record<string, unknown>)[key];
+  return { ...(run as unknown as OrchestrationRun), lastSeq: Math.max(doc.lastSeq, lastSeq) };
+}
+
+export const toVersion = (doc: VersionDoc): ArtifactVersion => ({
+  id: doc.id, campaignId: doc.campaignId, runId: doc.runId, type: doc.artifactType, versionNumber: doc.versionNumber,
+  attempt: doc.attempt, content: doc.content, auditVerdict: doc.auditVerdict, failedAudit: doc.failedAudit, createdAt: doc.createdAt,
+});
+
+export const toReport = (doc: ReportDoc): StoredAuditReport => ({ ...doc.report, id: doc.id, campaignId: doc.campaignId, runId: doc.runId, versionId: doc.versionId });

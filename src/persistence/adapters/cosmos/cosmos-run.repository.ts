@@ -1,0 +1,268 @@
+import { randomUUID } from 'node:crypto';
+import { Container, CosmosClient, ErrorResponse, OperationInput, SqlQuerySpec } from '@azure/cosmos';
+import type { Campaign, CampaignDetail, OrchestrationEvent, OrchestrationRun, Page, RunDetail } from '@app/contracts';
+import { ACTIVE_RUN_STATUSES } from '@app/contracts';
+import type { CosmosSettings } from '../../../config/app-config';
+import { NewCampaign, NewRun, RunOutcome, RunRepository, TenantId } from '../../run.repository';
+import { StoreConflictError, StoreError } from '../../store-errors';
+import { interruptedEvents } from '../../run-outcome';
+import { createCosmosClient, ensureContainers } from './cosmos-setup';
+import { ArtifactDoc, assertItemSize, CampaignDoc, eventId, EventDoc, isValidId, ReportDoc, RunDoc, RunRefDoc, toCampaign, toReport, toRun, toVersion, VersionDoc } from './cosmos-documents';
+import { endOfRunOperations, executeBatch, strip } from './cosmos-batch';
+
+/** Times a write that lost an optimistic-concurrency race (412) is tried again with fresh state. */
+const ETAG_RETRIES = 3;
+let createdCounter = 0;
+const now = () => new Date().toISOString();
+const statusOf = (error: unknown): number | undefined => (error instanceof ErrorResponse && typeof error.code === 'number' ? error.code : undefined);
+
+/**
+ * The Cosmos DB (NoSQL) store. Queries are parameterised; campaign lists page with continuation
+ * tokens; the campaign document's and the run document's etags guard the writes two writers could
+ * race on (a stale write is retried on fresh state, or reported), and the end of a run is one
+ * transactional batch in the campaign's partition.
+ */
+export class CosmosRunRepository extends RunRepository {
+  private constructor(
+    private readonly client: CosmosClient,
+    private readonly campaigns: Container,
+    private readonly events: Container,
+  ) {
+    super();
+  }
+
+  /** Connects, creating the database and containers when missing. */
+  static async connect(settings: CosmosSettings, client = createCosmosClient(settings)): Promise<CosmosRunRepository> {
+    const { campaigns, events } = await ensureContainers(client, settings);
+    return new CosmosRunRepository(client, campaigns, events);
+  }
+
+  async createCampaign({ tenantId, name, brief }: NewCampaign): Promise<Campaign> {
+    const at = now();
+    const id = randomUUID();
+    const doc: CampaignDoc = {
+      id, campaignId: id, type: 'campaign', tenantId, name, brief, status: 'draft', activeVersionIds: {}, activeRunId: null,
+      isDeleted: false, createdAt: at, updatedAt: at, createdSeq: Date.now() * 1000 + (createdCounter++ % 1000),
+    };
+    assertItemSize(doc, 'campaign');
+    await this.guard(() => this.campaigns.items.create(doc));
+    return toCampaign(doc);
+  }
+
+  async getCampaign(tenantId: TenantId, campaignId: string): Promise<Campaign | undefined> {
+    const doc = await this.campaignDoc(tenantId, campaignId);
+    return doc && toCampaign(doc);
+  }
+
+  async getCampaignDetail(tenantId: TenantId, campaignId: string): Promise<CampaignDetail | undefined> {
+    const doc = await this.campaignDoc(tenantId, campaignId);
+    if (!doc) return undefined;
+    const ids = Object.values(doc.activeVersionIds);
+    const versions = ids.length === 0 ? [] : await this.query<VersionDoc>(this.campaigns, campaignId, 'SELECT * FROM c WHERE c.type = "artifactVersion" AND ARRAY_CONTAINS(@ids, c.id)', { '@ids': ids });
+    const reports = ids.length === 0 ? [] : await this.query<ReportDoc>(this.campaigns, campaignId, 'SELECT * FROM c WHERE c.type = "auditReport" AND ARRAY_CONTAINS(@ids, c.versionId) ORDER BY c.report.createdAt', { '@ids': ids });
+    return {
+      campaign: toCampaign(doc),
+      activeArtifacts: Object.fromEntries(versions.map((v) => [v.artifactType, toVersion(v)])),
+      latestAudit: Object.fromEntries(reports.map((r) => [r.report.artifactType, toReport(r)])),
+    };
+  }
+
+  async listCampaigns(tenantId: TenantId, page: number, pageSize: number, continuationToken?: string): Promise<Page<Campaign>> {
+    const filter = 'c.type = "campaign" AND c.tenantId = @tenant AND c.isDeleted = false';
+    const spec: SqlQuerySpec = { query: `SELECT * FROM c WHERE ${filter} ORDER BY c.createdSeq DESC`, parameters: [{ name: '@tenant', value: tenantId }] };
+    let token = continuationToken;
+    let items: CampaignDoc[] = [];
+    // Without a token, page N is reached by following N-1 continuation tokens.
+    for (let current = continuationToken ? page : 1; current <= page; current++) {
+      const response = await this.guard(() => this.campaigns.items.query<CampaignDoc>(spec, { maxItemCount: pageSize, continuationToken: token }).fetchNext());
+      items = response.resources;
+      token = response.continuationToken;
+      if (!token && current < page) {
+        items = [];
+        break;
+      }
+    }
+    const [totalCount] = await this.guard(async () => (await this.campaigns.items.query<number>({ query: `SELECT VALUE COUNT(1) FROM c WHERE ${filter}`, parameters: spec.parameters }).fetchAll()).resources);
+    return { items: items.map(toCampaign), totalCount: totalCount ?? 0, page, pageSize, ...(token ? { continuationToken: token } : {}) };
+  }
+
+  async createRun({ tenantId, run }: NewRun): Promise<OrchestrationRun> {
+    if (!isValidId(run.id)) throw new StoreError(`Run id ${JSON.stringify(run.id)} is not a valid Cosmos DB id`);
+    for (let attempt = 1; ; attempt++) {
+      const campaign = await this.campaignDoc(tenantId, run.campaignId);
+      if (!campaign) throw new StoreConflictError('CAMPAIGN_NOT_FOUND', `Campaign ${run.campaignId} not found`);
+      if (campaign.activeRunId) {
+        const active = await this.runDoc(run.campaignId, campaign.activeRunId);
+        if (active && ACTIVE_RUN_STATUSES.includes(active.status)) throw new StoreConflictError('RUN_ACTIVE', `Campaign ${run.campaignId} already has an active run (${active.id})`);
+      }
+      const at = now();
+      const doc: RunDoc = { ...run, type: 'run', tenantId, status: 'queued', createdAt: at, updatedAt: at, attempts: {}, errors: [], versionIds: [], lastSeq: 0 };
+      const ref: RunRefDoc = { id: 'run', runId: run.id, type: 'runRef', tenantId, campaignId: run.campaignId, running: false, finished: false, ttl: -1 };
+      if (attempt === 1) {
+        await this.guard(() => this.events.items.create(ref), { 409: () => new StoreConflictError('STORE_ERROR', `Run id ${run.id} is already in use`) });
+      }
+      const etag = (campaign as CampaignDoc & { _etag: string })._etag;
+      const fresh = strip(campaign);
+      const batch: OperationInput[] = [
+        { operationType: 'Replace', partitionKey: run.campaignId, id: campaign.id, ifMatch: etag, resourceBody: { ...fresh, status: 'generating', activeRunId: run.id, updatedAt: at } as never },
+        { operationType: 'Create', partitionKey: run.campaignId, resourceBody: doc as never },
+      ];
+      const outcome = await executeBatch(this.campaigns, run.campaignId, batch);
+      if (outcome === 'ok') return toRun(doc);
+      if (outcome !== 'stale' || attempt >= ETAG_RETRIES) {
+        await this.events.item('run', run.id).delete().catch(() => undefined);
+        throw new StoreError(`Could not create run ${run.id}: the campaign kept changing`);
+      }
+    }
+  }
+
+  async getRun(tenantId: TenantId, runId: string): Promise<OrchestrationRun | undefined> {
+    const ref = await this.runRef(tenantId, runId);
+    const doc = ref && (await this.runDoc(ref.campaignId, runId));
+    if (!doc) return undefined;
+    return toRun(doc, doc.finishedAt ? doc.lastSeq : await this.maxSeq(runId));
+  }
+
+  async getRunDetail(tenantId: TenantId, runId: string): Promise<RunDetail | undefined> {
+    const run = await this.getRun(tenantId, runId);
+    if (!run) return undefined;
+    const versions = (await this.query<VersionDoc>(this.campaigns, run.campaignId, 'SELECT * FROM c WHERE c.type = "artifactVersion" AND c.runId = @run ORDER BY c.position', { '@run': runId })).map(toVersion);
+    const reports = (await this.query<ReportDoc>(this.campaigns, run.campaignId, 'SELECT * FROM c WHERE c.type = "auditReport" AND c.runId = @run ORDER BY c.position', { '@run': runId })).map(toReport);
+    return { ...run, artifacts: Object.fromEntries(versions.map((v) => [v.type, v])), versions, auditReports: reports };
+  }
+
+  async listRuns(tenantId: TenantId, campaignId: string): Promise<OrchestrationRun[]> {
+    if (!isValidId(campaignId)) return [];
+    const docs = await this.query<RunDoc>(this.campaigns, campaignId, 'SELECT * FROM c WHERE c.type = "run" AND c.tenantId = @tenant ORDER BY c.createdAt DESC', { '@tenant': tenantId });
+    return docs.map((doc) => toRun(doc));
+  }
+
+  async appendEvent(tenantId: TenantId, event: OrchestrationEvent): Promise<void> {
+    const ref = await this.runRef(tenantId, event.runId);
+    if (!ref) throw new StoreConflictError('RUN_NOT_FOUND', `Run ${event.runId} not found`);
+    if (ref.finished) throw new StoreConflictError('RUN_ALREADY_FINISHED', `Run ${event.runId} has already ended`);
+    const doc: EventDoc = { id: eventId(event.seq), runId: event.runId, type: 'event', tenantId, seq: event.seq, event };
+    assertItemSize(doc, 'event');
+    await this.guard(() => this.events.items.create(doc), { 409: () => new StoreConflictError('STORE_ERROR', `Run ${event.runId} already has an event with seq ${event.seq}`) });
+    if (event.state !== 'Queued' && !ref.running) {
+      await this.guard(() => this.campaigns.item(event.runId, ref.campaignId).patch([{ op: 'set', path: '/status', value: 'running' }, { op: 'set', path: '/updatedAt', value: now() }]));
+      await this.guard(() => this.events.items.upsert({ ...ref, running: true }));
+    }
+  }
+
+  async listEvents(tenantId: TenantId, runId: string, afterSeq: number): Promise<OrchestrationEvent[]> {
+    const ref = await this.runRef(tenantId, runId);
+    if (!ref) return [];
+    const docs = await this.query<EventDoc>(this.events, runId, 'SELECT * FROM c WHERE c.type = "event" AND c.seq > @after ORDER BY c.seq', { '@after': afterSeq });
+    const events = docs.map((d) => d.event);
+    // The run's end is stored in its batch first; its terminal event may not have reached this container.
+    const terminal = (await this.runDoc(ref.campaignId, runId))?.terminalEvent;
+    if (terminal && terminal.seq > Math.max(afterSeq, events.at(-1)?.seq ?? 0)) events.push(terminal);
+    return events;
+  }
+
+  async finishRun({ tenantId, result, terminalEvent }: RunOutcome): Promise<void> {
+    const ref = await this.runRef(tenantId, result.runId);
+    if (!ref) throw new StoreConflictError('RUN_NOT_FOUND', `Run ${result.runId} not found`);
+    if (ref.campaignId !== result.campaignId) throw new StoreError(`Run ${result.runId} belongs to campaign ${ref.campaignId}, not ${result.campaignId}`);
+    for (let attempt = 1; ; attempt++) {
+      const run = await this.runDoc(ref.campaignId, result.runId);
+      if (!run) throw new StoreConflictError('RUN_NOT_FOUND', `Run ${result.runId} not found`);
+      if (run.finishedAt) throw new StoreConflictError('RUN_ALREADY_FINISHED', `Run ${result.runId} has already ended`);
+      const campaign = (await this.campaignDoc(tenantId, ref.campaignId))!;
+      const artifacts = await this.query<ArtifactDoc>(this.campaigns, ref.campaignId, 'SELECT * FROM c WHERE c.type = "artifact"', {});
+      const operations = endOfRunOperations({ tenantId, result, terminalEvent, run, campaign, artifacts });
+      const outcome = await executeBatch(this.campaigns, ref.campaignId, operations);
+      if (outcome === 'ok') break;
+      if (outcome !== 'stale' || attempt >= ETAG_RETRIES) throw new StoreError(`The end of run ${result.runId} could not be written (${outcome})`);
+    }
+    await this.afterEnd(ref, [terminalEvent]);
+  }
+
+  async failInterruptedRuns(message: string, runId?: string): Promise<OrchestrationRun[]> {
+    const filter = `c.type = "run" AND (c.status = "queued" OR c.status = "running")${runId ? ' AND c.id = @run' : ''}`;
+    const runs = await this.guard(async () => (await this.campaigns.items.query<RunDoc>({ query: `SELECT * FROM c WHERE ${filter}`, parameters: runId ? [{ name: '@run', value: runId }] : [] }).fetchAll()).resources);
+    const ended: OrchestrationRun[] = [];
+    for (const stale of runs) {
+      const run = { ...stale, lastSeq: await this.maxSeq(stale.id) };
+      const events = interruptedEvents(run, message);
+      const at = now();
+      const doc: RunDoc = {
+        ...strip(run), status: 'failed', resultStatus: 'failed', finishedAt: at, updatedAt: at, lastSeq: events[events.length - 1].seq,
+        errors: [...run.errors, { code: 'RUN_INTERRUPTED', message, timestamp: at }], terminalEvent: events[events.length - 1],
+      };
+      const campaign = await this.campaignDoc(run.tenantId, run.campaignId);
+      const operations: OperationInput[] = [{ operationType: 'Replace', partitionKey: run.campaignId, id: run.id, ifMatch: (stale as { _etag?: string })._etag, resourceBody: doc as never }];
+      if (campaign) operations.push({ operationType: 'Replace', partitionKey: run.campaignId, id: campaign.id, ifMatch: (campaign as { _etag?: string })._etag, resourceBody: { ...strip(campaign), status: 'failed', activeRunId: null, updatedAt: at } as never });
+      if ((await executeBatch(this.campaigns, run.campaignId, operations)) !== 'ok') continue;
+      await this.afterEnd({ id: 'run', runId: run.id, type: 'runRef', tenantId: run.tenantId, campaignId: run.campaignId, running: true, finished: false, ttl: -1 }, events);
+      ended.push(toRun(doc));
+    }
+    return ended;
+  }
+
+  async ping(): Promise<void> {
+    await this.guard(() => this.campaigns.read());
+  }
+
+  async close(): Promise<void> {
+    this.client.dispose();
+  }
+
+  /** Copies a run's final events to the events container and marks its reference finished. The batch already made the end durable. */
+  private async afterEnd(ref: RunRefDoc, events: OrchestrationEvent[]): Promise<void> {
+    for (const event of events) {
+      const doc: EventDoc = { id: eventId(event.seq), runId: ref.runId, type: 'event', tenantId: ref.tenantId, seq: event.seq, event };
+      await this.events.items.create(doc).catch((error: unknown) => {
+        if (statusOf(error) !== 409) throw error;
+      }).catch(() => undefined);
+    }
+    await this.events.items.upsert({ ...ref, finished: true }).catch(() => undefined);
+  }
+
+  private async campaignDoc(tenantId: TenantId, campaignId: string): Promise<CampaignDoc | undefined> {
+    if (!isValidId(campaignId)) return undefined;
+    const { resource } = await this.guard(() => this.campaigns.item(campaignId, campaignId).read<CampaignDoc>());
+    return resource && resource.type === 'campaign' && resource.tenantId === tenantId && !resource.isDeleted ? resource : undefined;
+  }
+
+  private async runDoc(campaignId: string, runId: string): Promise<RunDoc | undefined> {
+    const { resource } = await this.guard(() => this.campaigns.item(runId, campaignId).read<RunDoc>());
+    return resource?.type === 'run' ? resource : undefined;
+  }
+
+  private async runRef(tenantId: TenantId, runId: string): Promise<RunRefDoc | undefined> {
+    if (!isValidId(runId)) return undefined;
+    const { resource } = await this.guard(() => this.events.item('run', runId).read<RunRefDoc>());
+    return resource && resource.tenantId === tenantId ? resource : undefined;
+  }
+
+  private async maxSeq(runId: string): Promise<number> {
+    const [max] = await this.query<number | null>(this.events, runId, 'SELECT VALUE MAX(c.seq) FROM c WHERE c.type = "event"', {});
+    return max ?? 0;
+  }
+
+  /**
+   * A query within one partition. The partition key is also a filter of the query (`@pk`), which
+   * costs real Cosmos DB nothing and keeps emulators that ignore the option correct.
+   */
+  private async query<T>(container: Container, partitionKey: string, query: string, parameters: Record<string, unknown>): Promise<T[]> {
+    const field = container === this.events ? 'runId' : 'campaignId';
+    const scoped = query.replace(' WHERE ', ` WHERE c.${field} = @pk AND `);
+    const spec: SqlQuerySpec = { query: scoped, parameters: Object.entries({ ...parameters, '@pk': partitionKey }).map(([name, value]) => ({ name, value: value as never })) };
+    return this.guard(async () => (await container.items.query<T>(spec, { partitionKey }).fetchAll()).resources);
+  }
+
+  /** Maps SDK failures (after its own retries of throttling) to store errors. */
+  private async guard<T>(work: () => Promise<T>, mapped: Record<number, () => Error> = {}): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof StoreError || error instanceof StoreConflictError) throw error;
+      const status = statusOf(error);
+      if (status !== undefined && mapped[status]) throw mapped[status]();
+      const detail = status === 429 ? 'throttled (429) beyond the retry budget' : error instanceof Error ? error.message : String(error);
+      throw new StoreError(`Cosmos DB request failed: ${detail}`, { cause: error });
+    }
+  }
+}
