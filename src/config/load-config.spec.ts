@@ -84,6 +84,21 @@ describe(loadConfig.name, () => {
       expect(loadConfig({ AZURE_OPENAI_ENDPOINT: '', OPENAI_BASE_URL: '' }).llm.provider).toBe('offline');
     });
 
+    it('uses Cosmos DB when COSMOS_ENDPOINT is set, with its defaults', () => {
+      expect(loadConfig({}).store.cosmos).toBeUndefined();
+      expect(loadConfig({ COSMOS_ENDPOINT: 'https://acct.documents.azure.com:443/' }).store.cosmos).toEqual({
+        endpoint: 'https://acct.documents.azure.com:443/',
+        key: undefined,
+        database: 'campaign-orchestrator',
+        container: 'campaigns',
+        eventsContainer: 'run-events',
+        eventsTtlSeconds: 2_592_000,
+        maxRetries: 9,
+        maxRetryWaitSeconds: 30,
+      });
+      expect(() => loadConfig({ COSMOS_ENDPOINT: 'http://127.0.0.1:8081', COSMOS_CONTAINER: 'a/b' })).toThrow(/COSMOS_CONTAINER/);
+    });
+
     it('treats any blank variable as unset, so its default applies', () => {
       const config = loadConfig({ MAX_ATTEMPTS: '', AGENT_TIMEOUT_MS: '  ', OFFLINE_LATENCY_MS: '' });
       expect(config.orchestration.maxAttempts).toBe(5);
