@@ -1,0 +1,97 @@
+import { lastValueFrom, toArray } from 'rxjs';
+import type { OrchestrationEvent } from '@app/contracts';
+import { SqliteRunRepository } from '../persistence/adapters/sqlite-run.repository';
+import { StoreError } from '../persistence/store-errors';
+import { SAMPLE_CONTENT } from '../orchestration/testing/fake-agents';
+import { createHarness } from '../orchestration/testing/orchestrator-harness';
+import { RunEventBus } from './run-event-bus';
+import { RunEventsService } from './run-events.service';
+import { RunsService } from './runs.service';
+
+const BRIEF = { objective: 'Sell more cups', targetAudience: 'Commuters', productDetails: 'A reusable cup.' };
+
+/** RunsService over an in-memory SQLite store and fake agents that take `delayMs` each. */
+function setup(delayMs = 5) {
+  const step = <T>(output: T) => () => ({ output, delayMs });
+  const { orchestrator, registry, config } = createHarness({
+    copy: step(SAMPLE_CONTENT.copy),
+    shortCopy: step(SAMPLE_CONTENT.shortCopy),
+    visualConcept: step(SAMPLE_CONTENT.visualConcept),
+  });
+  const repository = new SqliteRunRepository(':memory:');
+  const bus = new RunEventBus();
+  const runs = new RunsService(repository, orchestrator, registry, bus, config);
+  const events = new RunEventsService(repository, bus);
+  return { runs, events, repository, registry, bus };
+}
+
+const collect = (events: RunEventsService, runId: string) => lastValueFrom(events.stream('t', runId).pipe(toArray()));
+
+describe(RunsService.name, () => {
+  it('stores every event before publishing it, and the run with its outcome at the end', async () => {
+    const { runs, events, repository } = setup();
+    const started = await runs.start('t', { campaign: { name: 'C', brief: BRIEF }, selectedPlatforms: ['x'] });
+    expect(started.status).toBe('queued');
+    const live = await collect(events, started.runId);
+
+    const stored = await repository.listEvents('t', started.runId, 0);
+    expect(stored).toEqual(live);
+    expect(live.at(-1)?.state).toBe('Completed');
+    expect(await repository.getRun('t', started.runId)).toMatchObject({ status: 'completed', lastSeq: live.length });
+  });
+
+  it('ends a run as failed, with its terminal event, when a store write fails mid-run', async () => {
+    const { runs, events, repository, registry } = setup(50);
+    const append = repository.appendEvent.bind(repository);
+    jest.spyOn(repository, 'appendEvent').mockImplementation(async (tenant: string, event: OrchestrationEvent) => {
+      if (event.seq === 3) throw new StoreError('disk I/O error');
+      return append(tenant, event);
+    });
+    const logged = jest.spyOn((runs as unknown as { logger: { error: () => void } }).logger, 'error').mockImplementation(() => undefined);
+    const started = await runs.start('t', { campaign: { name: 'C', brief: BRIEF }, selectedPlatforms: ['x'] });
+    const live = await collect(events, started.runId);
+
+    expect(live.map((e) => e.seq)).toEqual(live.map((_, i) => i + 1));
+    expect(live.at(-1)).toMatchObject({ state: 'Failed', metadata: { errorCodes: ['RUN_INTERRUPTED'] } });
+    const run = await repository.getRun('t', started.runId);
+    expect(run).toMatchObject({ status: 'failed' });
+    expect(run?.errors[0].message).toContain('disk I/O error');
+    expect(registry.isActive(started.runId)).toBe(false);
+    expect(logged).toHaveBeenCalled();
+  });
+
+  it('refuses a second run of a campaign while one is active, and unknown campaigns', async () => {
+    const { runs } = setup(30);
+    const first = await runs.start('t', { campaign: { name: 'C', brief: BRIEF }, selectedPlatforms: ['x'] });
+    await expect(runs.start('t', { campaignId: first.campaignId, selectedPlatforms: ['x'] })).rejects.toMatchObject({ code: 'RUN_ACTIVE' });
+    await expect(runs.start('t', { campaignId: 'nope', selectedPlatforms: ['x'] })).rejects.toMatchObject({ code: 'CAMPAIGN_NOT_FOUND' });
+    await runs.cancel('t', first.runId);
+  });
+
+  it('cancels a run and answers its stored status; a second cancel is a conflict', async () => {
+    const { runs, repository } = setup(5_000);
+    const started = await runs.start('t', { campaign: { name: 'C', brief: BRIEF }, selectedPlatforms: ['x'] });
+    expect(await runs.cancel('t', started.runId)).toEqual({ runId: started.runId, status: 'cancelled' });
+    expect((await repository.listEvents('t', started.runId, 0)).at(-1)?.state).toBe('Cancelled');
+    await expect(runs.cancel('t', started.runId)).rejects.toMatchObject({ code: 'RUN_ALREADY_FINISHED' });
+    await expect(runs.cancel('other-tenant', started.runId)).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
+  });
+
+  it('marks runs a crash left unfinished as failed when it boots', async () => {
+    const { runs, repository } = setup();
+    const campaign = await repository.createCampaign({ tenantId: 't', name: 'C', brief: BRIEF });
+    await repository.createRun({ tenantId: 't', run: { id: 'crashed', campaignId: campaign.id, executionMode: 'parallel', selectedPlatforms: ['x'] } });
+    await runs.onApplicationBootstrap();
+    expect(await repository.getRun('t', 'crashed')).toMatchObject({ status: 'failed', errors: [expect.objectContaining({ code: 'RUN_INTERRUPTED' })] });
+  });
+
+  it('drains on shutdown: no new runs, in-flight runs end before it returns', async () => {
+    const { runs, repository } = setup(20);
+    const started = await runs.start('t', { campaign: { name: 'C', brief: BRIEF }, selectedPlatforms: ['x'] });
+    const shutdown = runs.beforeApplicationShutdown();
+    await expect(runs.start('t', { campaign: { name: 'D', brief: BRIEF }, selectedPlatforms: ['x'] })).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    await shutdown;
+    expect((await repository.getRun('t', started.runId))?.status).toBe('completed');
+    expect(runs.activeRuns).toBe(0);
+  });
+});
