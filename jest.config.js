@@ -15,5 +15,6 @@ module.exports = {
   coverageThreshold: {
     './src/orchestration/': { lines: 85 },
   },
+  setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
   testTimeout: 20000,
 };

@@ -5,6 +5,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, type NextFunction, type Request, type Response } from 'express';
+import { Logger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { DomainError } from './common/domain-error';
@@ -21,13 +23,12 @@ function publicDir(): string {
 /**
  * Builds the application with everything main.ts and the e2e tests share: body limit and problem
  * details for bad bodies, validation, the /api prefix, OpenAPI at /api/docs, the page at /,
- * Socket.IO with its limits, and shutdown hooks. `override` replaces the configuration (tests).
+ * Socket.IO with its limits, pino logs, /metrics, and shutdown hooks. `override` replaces the
+ * configuration and `logDestination` captures the logs (tests).
  */
-export async function createApp(override?: AppConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(override), {
-    bodyParser: false,
-    logger: override?.nodeEnv === 'test' ? ['error', 'warn'] : undefined,
-  });
+export async function createApp(override?: AppConfig, logDestination?: DestinationStream): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(override, logDestination), { bodyParser: false, bufferLogs: true });
+  app.useLogger(app.get(Logger));
   const config = app.get(AppConfig);
   app.use(json({ limit: config.http.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
   app.use((error: unknown, _request: Request, response: Response, next: NextFunction) => {
@@ -45,7 +46,7 @@ export async function createApp(override?: AppConfig): Promise<NestExpressApplic
       },
     }),
   );
-  app.setGlobalPrefix('api', { exclude: [{ path: '/', method: RequestMethod.GET }] });
+  app.setGlobalPrefix('api', { exclude: [{ path: '/', method: RequestMethod.GET }, { path: 'metrics', method: RequestMethod.GET }] });
   app.useStaticAssets(publicDir(), { index: 'index.html' });
   app.useWebSocketAdapter(new ConfiguredIoAdapter(app));
   const document = SwaggerModule.createDocument(

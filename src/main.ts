@@ -1,15 +1,25 @@
 import 'reflect-metadata';
+// First: telemetry must start before the modules it instruments are loaded.
+import { telemetry } from './telemetry/instrument';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { AppConfig } from './config/app-config';
+import { exportersOf } from './telemetry/telemetry';
 
-/** Starts the server: REST under /api, Socket.IO at /socket.io, the live page at /. SIGTERM shuts it down gracefully. */
+/**
+ * Starts the server: REST under /api, Socket.IO at /socket.io, the live page at /, Prometheus
+ * metrics at /metrics. SIGTERM shuts it down gracefully, then flushes the telemetry exporters.
+ */
 async function bootstrap(): Promise<void> {
   const app = await createApp();
   const config = app.get(AppConfig);
   await app.listen(config.http.port, config.http.host);
   const auth = config.auth.tokens.size > 0 ? `${config.auth.tokens.size} token(s)` : 'open (loopback only)';
-  new Logger('Bootstrap').log(`Listening on http://${config.http.host}:${config.http.port} (LLM: ${config.llm.provider}, store: ${config.store.dataDir}, auth: ${auth})`);
+  const store = config.store.cosmos ? 'cosmos' : `sqlite in ${config.store.dataDir}`;
+  new Logger('Bootstrap').log(
+    `Listening on http://${config.http.host}:${config.http.port} (LLM: ${config.llm.provider}, store: ${store}, auth: ${auth}, telemetry: ${exportersOf(config.telemetry).join('+')})`,
+  );
+  app.getHttpServer().once('close', () => void telemetry.shutdown());
 }
 
 bootstrap().catch((error: unknown) => {

@@ -37,6 +37,14 @@ export interface LlmSettings {
   offlineLatencyMs: { min: number; max: number };
 }
 
+/** Logs, traces and metrics. Exporters: OTLP and/or Azure Monitor when configured; Prometheus at /metrics always. */
+export interface TelemetrySettings {
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  serviceName: string;
+  otlpEndpoint?: string;
+  azureMonitorConnectionString?: string;
+}
+
 /** Settings of the Cosmos DB store. Without `key`, Entra ID (DefaultAzureCredential) is used. */
 export interface CosmosSettings {
   endpoint: string;
@@ -68,6 +76,7 @@ export abstract class AppConfig {
   /** Bearer token → tenant; empty when authentication is off. */
   abstract readonly auth: { tokens: ReadonlyMap<string, string> };
   abstract readonly shutdown: { mode: 'drain' | 'cancel'; graceMs: number };
+  abstract readonly telemetry: TelemetrySettings;
   abstract readonly llm: LlmSettings;
   abstract readonly orchestration: OrchestrationSettings;
 }

@@ -23,6 +23,24 @@ export class Environment {
   @Max(65535)
   PORT: number = 3000;
 
+  /** Log level: fatal, error, warn, info, debug, trace or silent. */
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: string = 'info';
+
+  /** The service name on traces, metrics and logs. */
+  @IsString()
+  OTEL_SERVICE_NAME: string = 'campaign-orchestrator';
+
+  /** OTLP/HTTP collector (e.g. http://127.0.0.1:4318): traces and metrics are exported there when set. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  /** Application Insights: traces and metrics go to Azure Monitor when set. */
+  @IsOptional()
+  @IsString()
+  APPLICATIONINSIGHTS_CONNECTION_STRING?: string;
+
   /** Where the embedded SQLite store keeps its file. */
   @IsString()
   DATA_DIR: string = './data';

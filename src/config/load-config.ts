@@ -85,6 +85,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     auth: { tokens },
     shutdown: { mode: env.SHUTDOWN_MODE as 'drain' | 'cancel', graceMs: env.SHUTDOWN_GRACE_MS },
+    telemetry: {
+      // Tests keep quiet unless told otherwise.
+      logLevel: (given.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : env.LOG_LEVEL)) as AppConfig['telemetry']['logLevel'],
+      serviceName: env.OTEL_SERVICE_NAME,
+      otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+      azureMonitorConnectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING,
+    },
     llm: {
       provider,
       azure: env.AZURE_OPENAI_ENDPOINT

@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import { context } from '@opentelemetry/api';
 import { Observable, ReplaySubject } from 'rxjs';
 import type { ExecutionMode, OrchestrationEvent, OrchestrationRequest, OrchestrationResult } from '@app/contracts';
 import { AppConfig } from '../config/app-config';
 import { AgentSet } from '../agents/agent';
+import { instruments, recordRunResult } from '../telemetry/instruments';
+import { endSpan, startRunSpan } from '../telemetry/tracing';
+import type { Span } from '@opentelemetry/api';
 import type { ExecutionStrategy } from './execution-strategy';
 import { abortCauseOf, RunAbort } from './orchestration-errors';
 import { ParallelStrategy } from './parallel.strategy';
@@ -64,20 +68,26 @@ export class CampaignOrchestrator {
       events,
       controller.signal,
     );
-    run.emit('Queued', `Run queued (${run.request.executionMode})`, {
-      metadata: { executionMode: run.request.executionMode, selectedPlatforms: run.request.selectedPlatforms },
-    });
-    const onCallerAbort = () => controller.abort(new RunAbort('CANCELLED'));
-    if (signal?.aborted) onCallerAbort();
-    else signal?.addEventListener('abort', onCallerAbort, { once: true });
-    const result = this.execute(run, controller).finally(() => {
-      signal?.removeEventListener('abort', onCallerAbort);
-      this.registry.release(runId);
+    // One span per run, child of the call that started it; all of the run's work runs in its context.
+    const { span, context: runContext } = startRunSpan({ runId, campaignId: valid.campaignId, executionMode: run.request.executionMode });
+    instruments().activeRuns.add(1);
+    const result = context.with(runContext, () => {
+      run.emit('Queued', `Run queued (${run.request.executionMode})`, {
+        metadata: { executionMode: run.request.executionMode, selectedPlatforms: run.request.selectedPlatforms },
+      });
+      const onCallerAbort = () => controller.abort(new RunAbort('CANCELLED'));
+      if (signal?.aborted) onCallerAbort();
+      else signal?.addEventListener('abort', onCallerAbort, { once: true });
+      return this.execute(run, controller, span).finally(() => {
+        signal?.removeEventListener('abort', onCallerAbort);
+        this.registry.release(runId);
+        instruments().activeRuns.add(-1);
+      });
     });
     return { runId, campaignId: valid.campaignId, events$: events.asObservable(), result };
   }
 
-  private async execute(run: RunContext, controller: AbortController): Promise<OrchestrationResult> {
+  private async execute(run: RunContext, controller: AbortController, span: Span): Promise<OrchestrationResult> {
     const timer = setTimeout(() => controller.abort(new RunAbort('RUN_TIMEOUT')), this.config.orchestration.runTimeoutMs);
     const aborted = new Promise<void>((resolve) => {
       if (controller.signal.aborted) resolve();
@@ -88,7 +98,7 @@ export class CampaignOrchestrator {
     } finally {
       clearTimeout(timer);
     }
-    return this.finish(run, controller.signal);
+    return this.finish(run, controller.signal, span);
   }
 
   private async executeStrategy(run: RunContext): Promise<void> {
@@ -102,7 +112,7 @@ export class CampaignOrchestrator {
     }
   }
 
-  private finish(run: RunContext, signal: AbortSignal): OrchestrationResult {
+  private finish(run: RunContext, signal: AbortSignal, span: Span): OrchestrationResult {
     const cause = signal.aborted ? abortCauseOf(signal) : undefined;
     if (cause === 'RUN_TIMEOUT') {
       run.state.addError({ code: 'RUN_TIMEOUT', message: `Run exceeded ${this.config.orchestration.runTimeoutMs} ms` });
@@ -117,6 +127,10 @@ export class CampaignOrchestrator {
       errorCodes: result.errors.map((e) => e.code),
       totalMs: result.metrics.totalMs,
     });
+    recordRunResult(result);
+    const failure = status === 'cancelled' ? { code: 'CANCELLED', message: 'Run cancelled' } : status === 'failed' ? { code: result.errors[0]?.code ?? 'AGENT_FAILED', message: 'Run failed' } : undefined;
+    if (result.errors.length > 0) span.setAttribute('error.codes', result.errors.map((e) => e.code));
+    endSpan(span, status, failure);
     return result;
   }
 }

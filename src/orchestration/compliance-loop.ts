@@ -1,5 +1,6 @@
 import type { ArtifactType } from '@app/contracts';
 import type { GenerationInput } from '../agents/agent';
+import { inSpan } from '../telemetry/tracing';
 import type { RunContext } from './run-context';
 
 /** The audit feedback on the current version of `type`, for its regeneration. */
@@ -32,13 +33,26 @@ export async function runComplianceLoop(
 ): Promise<void> {
   let candidates = failingArtifacts(run, types);
   while (candidates.length > 0 && !run.stopped) {
-    const regenerated = await run.timed('generation', () =>
-      Promise.all(candidates.map((type) => run.generate(type, { previous: previousWithFeedback(run, type), ...extra(type) }))),
-    );
-    const fresh = regenerated.filter((a) => a !== undefined).map((a) => a.type);
-    if (fresh.length === 0) return;
-    const attempt = Math.max(...fresh.map((t) => run.state.attempts[t] ?? 1));
-    if (!(await run.audit(fresh, attempt))) return;
-    candidates = failingArtifacts(run, fresh);
+    const attempt = Math.max(...candidates.map((t) => (run.state.attempts[t] ?? 0) + 1));
+    const attributes = { attempt, 'artifact.types': candidates.join(','), 'run.id': run.request.runId, 'campaign.id': run.request.campaignId };
+    const next = await inSpan('orchestration.compliance_attempt', attributes, () => complianceRound(run, candidates, extra));
+    if (!next) return;
+    candidates = next;
   }
+}
+
+/** One round: regenerate the candidates together, audit what was regenerated; the artifacts still failing, or undefined to stop. */
+async function complianceRound(
+  run: RunContext,
+  candidates: ArtifactType[],
+  extra: (type: ArtifactType) => Pick<GenerationInput, 'reference'>,
+): Promise<ArtifactType[] | undefined> {
+  const regenerated = await run.timed('generation', () =>
+    Promise.all(candidates.map((type) => run.generate(type, { previous: previousWithFeedback(run, type), ...extra(type) }))),
+  );
+  const fresh = regenerated.filter((a) => a !== undefined).map((a) => a.type);
+  if (fresh.length === 0) return undefined;
+  const attempt = Math.max(...fresh.map((t) => run.state.attempts[t] ?? 1));
+  if (!(await run.audit(fresh, attempt))) return undefined;
+  return failingArtifacts(run, fresh);
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import type { Subject } from 'rxjs';
 import type {
   AgentType,
@@ -13,6 +14,7 @@ import type {
 import type { OrchestrationSettings } from '../config/app-config';
 import { AgentContext, AgentOutcome, AgentSet, GenerationInput } from '../agents/agent';
 import { AgentError } from '../agents/agent-errors';
+import { instruments } from '../telemetry/instruments';
 import { RunAbort } from './orchestration-errors';
 import { RunState } from './run-state';
 
@@ -37,6 +39,7 @@ interface EventFields {
  * event), nothing more is emitted or recorded, so late answers of aborted calls are dropped.
  */
 export class RunContext {
+  private static readonly logger = new Logger('Run');
   readonly state: RunState;
   private seq = 0;
   private closed = false;
@@ -76,6 +79,9 @@ export class RunContext {
       ...(fields.metadata ? { metadata: fields.metadata } : {}),
     };
     this.events.next(event);
+    instruments().events.add(1, { state });
+    // Every state transition, once; the log mixin adds the run, trace and span ids.
+    RunContext.logger.log({ seq: event.seq, state, agentType: event.agentType, phase: event.phase, attempt: event.attempt, msg: message });
     return event;
   }
 

@@ -16,6 +16,7 @@ import { TenantResolver } from '../auth/tenant-resolver';
 import { isCodedError } from '../common/domain-error';
 import { validateDto } from '../common/validate-dto';
 import { AppConfig } from '../config/app-config';
+import { instruments } from '../telemetry/instruments';
 import type { TenantId } from '../persistence/run.repository';
 import { RunRefDto, StartRunDto, SubscribeDto } from '../runs/dto/start-run.dto';
 import { RunEventsService } from '../runs/run-events.service';
@@ -61,9 +62,11 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   handleConnection(socket: Socket): void {
     socket.data.subscriptions ??= new Map();
+    instruments().sockets.add(1);
   }
 
   handleDisconnect(socket: Socket): void {
+    instruments().sockets.add(-1);
     for (const subscription of this.state(socket).subscriptions.values()) subscription.unsubscribe();
     this.state(socket).subscriptions.clear();
   }
@@ -111,7 +114,10 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     const { subscriptions, tenantId } = this.state(socket);
     subscriptions.get(runId)?.unsubscribe();
     const subscription = this.events.stream(tenantId, runId, afterSeq).subscribe({
-      next: (event) => socket.emit('run:event', event),
+      next: (event) => {
+        socket.emit('run:event', event);
+        instruments().deliveryLag.record(Date.now() - Date.parse(event.timestamp));
+      },
       error: (error: unknown) => this.logger.warn(`Stream of run ${runId} to socket ${socket.id} failed: ${String(error)}`),
       complete: () => subscriptions.delete(runId),
     });

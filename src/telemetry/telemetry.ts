@@ -1,0 +1,72 @@
+import { useAzureMonitor, shutdownAzureMonitor } from '@azure/monitor-opentelemetry';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { SocketIoInstrumentation } from '@opentelemetry/instrumentation-socket.io';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { BatchSpanProcessor, NoopSpanProcessor, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import type { TelemetrySettings } from '../config/app-config';
+
+let prometheus: PrometheusExporter | undefined;
+
+/** The exporter behind GET /metrics, once telemetry is started (or a test registered one). */
+export function metricsExporter(): PrometheusExporter | undefined {
+  return prometheus;
+}
+
+/** Sets the exporter behind GET /metrics (tests register their own meter provider with it). */
+export function useMetricsExporter(exporter: PrometheusExporter | undefined): void {
+  prometheus = exporter;
+}
+
+/** Which exporters the settings select, for the boot log. */
+export function exportersOf(settings: TelemetrySettings): string[] {
+  return ['prometheus', ...(settings.otlpEndpoint ? ['otlp'] : []), ...(settings.azureMonitorConnectionString ? ['azure-monitor'] : [])];
+}
+
+/** Probes and scrapes are not worth a trace. */
+const ignoreIncomingRequestHook = (request: { url?: string }) => /^\/(api\/health|metrics)/.test(request.url ?? '');
+
+/**
+ * Starts OpenTelemetry before the application is loaded: traces, metrics (Prometheus reader always;
+ * OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set; Azure Monitor through its distro when
+ * APPLICATIONINSIGHTS_CONNECTION_STRING is set; nothing leaves the process otherwise), and the
+ * http, express and socket.io instrumentations. Returns the shutdown that flushes the exporters.
+ */
+export function startTelemetry(settings: TelemetrySettings, version = '0.0.0'): { shutdown(): Promise<void> } {
+  prometheus = new PrometheusExporter({ preventServerStart: true });
+  const resource = resourceFromAttributes({ [ATTR_SERVICE_NAME]: settings.serviceName, [ATTR_SERVICE_VERSION]: version });
+  const otlp = settings.otlpEndpoint?.replace(/\/$/, '');
+  // Without an exporter spans are still made (a no-op processor keeps the provider), so logs carry trace ids.
+  const spanProcessors: SpanProcessor[] = otlp ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${otlp}/v1/traces` }))] : [new NoopSpanProcessor()];
+  const metricReaders = [prometheus, ...(otlp ? [new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter({ url: `${otlp}/v1/metrics` }) })] : [])];
+
+  if (settings.azureMonitorConnectionString) {
+    useAzureMonitor({
+      azureMonitorExporterOptions: { connectionString: settings.azureMonitorConnectionString },
+      resource,
+      // The distro pins its own SDK packages: same interfaces, other declarations.
+      spanProcessors: spanProcessors as never,
+      metricReaders: metricReaders as never,
+      instrumentationOptions: { http: { enabled: true, ignoreIncomingRequestHook } as never },
+    });
+    registerInstrumentations({ instrumentations: [new ExpressInstrumentation(), new SocketIoInstrumentation()] });
+    return { shutdown: shutdownAzureMonitor };
+  }
+  const sdk = new NodeSDK({
+    resource,
+    // Explicit lists keep the SDK from exporting to a default OTLP address.
+    spanProcessors,
+    metricReaders,
+    logRecordProcessors: [],
+    instrumentations: [new HttpInstrumentation({ ignoreIncomingRequestHook }), new ExpressInstrumentation(), new SocketIoInstrumentation()],
+  });
+  sdk.start();
+  return { shutdown: () => sdk.shutdown() };
+}
