@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { context } from '@opentelemetry/api';
+import { Context, context } from '@opentelemetry/api';
 import { Observable, ReplaySubject } from 'rxjs';
 import type { ExecutionMode, OrchestrationEvent, OrchestrationRequest, OrchestrationResult } from '@app/contracts';
 import { AppConfig } from '../config/app-config';
@@ -28,6 +28,8 @@ export interface RunExecution {
   readonly events$: Observable<OrchestrationEvent>;
   /** Resolves with the result once the terminal event is emitted; never rejects. */
   readonly result: Promise<OrchestrationResult>;
+  /** The run's trace context: work done for the run (storing its events) runs in it. */
+  readonly context: Context;
 }
 
 const STRATEGIES: Record<ExecutionMode, ExecutionStrategy> = {
@@ -84,7 +86,7 @@ export class CampaignOrchestrator {
         instruments().activeRuns.add(-1);
       });
     });
-    return { runId, campaignId: valid.campaignId, events$: events.asObservable(), result };
+    return { runId, campaignId: valid.campaignId, events$: events.asObservable(), result, context: runContext };
   }
 
   private async execute(run: RunContext, controller: AbortController, span: Span): Promise<OrchestrationResult> {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { context } from '@opentelemetry/api';
 import { concatMap, lastValueFrom } from 'rxjs';
 import { isTerminalState, OrchestrationEvent, OrchestrationRun, RunDetail } from '@app/contracts';
 import { AppConfig } from '../config/app-config';
@@ -109,11 +110,13 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** Stores every event in order, then publishes it; the terminal event is stored with the run's outcome in one transaction. */
   private track(tenantId: TenantId, execution: RunExecution): void {
-    const persist = async (event: OrchestrationEvent) => {
-      if (isTerminalState(event.state)) await this.repository.finishRun({ tenantId, result: await execution.result, terminalEvent: event });
-      else await this.repository.appendEvent(tenantId, event);
-      this.bus.publish(event);
-    };
+    // In the run's trace context, so every store write is a child of the run's span.
+    const persist = (event: OrchestrationEvent) =>
+      context.with(execution.context, async () => {
+        if (isTerminalState(event.state)) await this.repository.finishRun({ tenantId, result: await execution.result, terminalEvent: event });
+        else await this.repository.appendEvent(tenantId, event);
+        this.bus.publish(event);
+      });
     const pipeline = lastValueFrom(execution.events$.pipe(concatMap(persist)), { defaultValue: undefined })
       .catch((error: unknown) => this.storeFailed(tenantId, execution, error))
       .finally(() => this.pipelines.delete(execution.runId));
