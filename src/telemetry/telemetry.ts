@@ -30,6 +30,9 @@ export function exportersOf(settings: TelemetrySettings): string[] {
   return ['prometheus', ...(settings.otlpEndpoint ? ['otlp'] : []), ...(settings.azureMonitorConnectionString ? ['azure-monitor'] : [])];
 }
 
+/** Socket.IO spans for client messages, not for each `run:event` relayed (the run's own spans cover those). */
+const socketIo = () => new SocketIoInstrumentation({ emitIgnoreEventList: ['run:event'] });
+
 /** Probes and scrapes are not worth a trace. */
 const ignoreIncomingRequestHook = (request: { url?: string }) => /^\/(api\/health|metrics)/.test(request.url ?? '');
 
@@ -56,7 +59,7 @@ export function startTelemetry(settings: TelemetrySettings, version = '0.0.0'): 
       metricReaders: metricReaders as never,
       instrumentationOptions: { http: { enabled: true, ignoreIncomingRequestHook } as never },
     });
-    registerInstrumentations({ instrumentations: [new ExpressInstrumentation(), new SocketIoInstrumentation()] });
+    registerInstrumentations({ instrumentations: [new ExpressInstrumentation(), socketIo()] });
     return { shutdown: shutdownAzureMonitor };
   }
   const sdk = new NodeSDK({
@@ -65,7 +68,7 @@ export function startTelemetry(settings: TelemetrySettings, version = '0.0.0'): 
     spanProcessors,
     metricReaders,
     logRecordProcessors: [],
-    instrumentations: [new HttpInstrumentation({ ignoreIncomingRequestHook }), new ExpressInstrumentation(), new SocketIoInstrumentation()],
+    instrumentations: [new HttpInstrumentation({ ignoreIncomingRequestHook }), new ExpressInstrumentation(), socketIo()],
   });
   sdk.start();
   return { shutdown: () => sdk.shutdown() };
