@@ -15,7 +15,7 @@ import './lib/alias';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Child, stopAll } from './lib/proc';
+import { Child, runMain, stopAll } from './lib/proc';
 import { median } from './lib/stats';
 
 const args = process.argv.slice(2);
@@ -96,12 +96,4 @@ async function main(): Promise<void> {
   for (const [k, v] of Object.entries(results)) console.log(`${k.padEnd(32)} ${median(v).toFixed(2).padStart(8)}   (${v.map((x) => x.toFixed(1)).join(', ')})`);
 }
 
-main()
-  .catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    await stopAll();
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  });
+runMain(main, dirs);

@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Child, LOG_DIR, pinning, stopAll } from './lib/proc';
+import { Child, LOG_DIR, pinning, runMain, stopAll } from './lib/proc';
 import { ROOT } from './lib/paths';
 import { median, within } from './lib/stats';
 import { summarise } from './profile-summary';
@@ -546,12 +546,4 @@ async function main(): Promise<void> {
   console.log(`\nEvery repetition: dist-bench/results.json; markdown table: dist-bench/results.md; child logs: ${LOG_DIR}`);
 }
 
-main()
-  .catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    await stopAll();
-    for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-  });
+runMain(main, tempDirs);

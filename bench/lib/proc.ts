@@ -4,7 +4,7 @@
  * Ctrl-C or exit.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BENCH_DIST, ROOT } from './paths';
 
@@ -145,6 +145,19 @@ export class Child {
 /** Stops every child still running (bounded). */
 export async function stopAll(): Promise<void> {
   await Promise.all([...live].map((child) => child.stop(3000)));
+}
+
+/** Runs a benchmark entry point; whatever happens, stops every child and removes `tempDirs`. */
+export function runMain(main: () => Promise<void>, tempDirs: string[]): void {
+  main()
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    })
+    .finally(async () => {
+      await stopAll();
+      for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+    });
 }
 
 function killAll(): void {

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { Context, context } from '@opentelemetry/api';
+import { Context, context, type Span } from '@opentelemetry/api';
 import { Observable, ReplaySubject } from 'rxjs';
 import type { ExecutionMode, OrchestrationEvent, OrchestrationRequest, OrchestrationResult } from '@app/contracts';
 import { AppConfig } from '../config/app-config';
 import { AgentSet } from '../agents/agent';
 import { instruments, recordRunResult } from '../telemetry/instruments';
 import { endSpan, startRunSpan } from '../telemetry/tracing';
-import type { Span } from '@opentelemetry/api';
 import type { ExecutionStrategy } from './execution-strategy';
 import { abortCauseOf, RunAbort } from './orchestration-errors';
 import { ParallelStrategy } from './parallel.strategy';

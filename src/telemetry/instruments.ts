@@ -1,4 +1,4 @@
-import { Counter, Histogram, metrics, UpDownCounter } from '@opentelemetry/api';
+import { metrics } from '@opentelemetry/api';
 import type { OrchestrationResult } from '@app/contracts';
 
 /** Buckets for durations in milliseconds, from sub-millisecond engine steps to two-minute runs. */
@@ -47,4 +47,3 @@ export function recordRunResult(result: OrchestrationResult): void {
   m.runs.add(1, attributes);
 }
 
-export type { Counter, Histogram, UpDownCounter };

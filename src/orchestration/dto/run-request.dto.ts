@@ -23,7 +23,8 @@ import {
 import { CONTENT_RATINGS, EXECUTION_MODES, PLATFORMS } from '@app/contracts';
 import type { BriefConstraints, CampaignBrief, ContentRating, ExecutionMode, Platform } from '@app/contracts';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+/** class-transformer: trims a string value (shared by the request DTOs). */
+export const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const trimEach = ({ value }: { value: unknown }) =>
   Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim() : v)) : value;
 

@@ -1,8 +1,7 @@
 import { Transform, Type } from 'class-transformer';
 import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
-import { CampaignBriefDto, RunOptionsDto } from '../../orchestration/dto/run-request.dto';
+import { CampaignBriefDto, RunOptionsDto, trim } from '../../orchestration/dto/run-request.dto';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
 
 /** A new campaign: a name and its brief. */
