@@ -69,10 +69,12 @@ export abstract class RunRepository {
   abstract listRuns(tenantId: TenantId, campaignId: string): Promise<OrchestrationRun[]>;
 
   /**
-   * Appends a non-terminal event; the run becomes `running` with its first agent event.
-   * @throws StoreConflictError when the run already has an event with that `seq`.
+   * Appends non-terminal events of one run in one write, all of them or none (Cosmos DB: per 100,
+   * its batch limit); the run becomes `running` with its first agent event. An empty list is a no-op.
+   * @throws StoreConflictError STORE_ERROR when the run already has an event with one of the `seq`s,
+   * RUN_NOT_FOUND (also for another tenant's run), RUN_ALREADY_FINISHED.
    */
-  abstract appendEvent(tenantId: TenantId, event: OrchestrationEvent): Promise<void>;
+  abstract appendEvents(tenantId: TenantId, events: readonly OrchestrationEvent[]): Promise<void>;
 
   /** Events of a run with `seq > afterSeq`, in order. */
   abstract listEvents(tenantId: TenantId, runId: string, afterSeq: number): Promise<OrchestrationEvent[]>;

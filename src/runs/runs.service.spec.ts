@@ -40,12 +40,24 @@ describe(RunsService.name, () => {
     expect(await repository.getRun('t', started.runId)).toMatchObject({ status: 'completed', lastSeq: live.length });
   });
 
+  it('stores the events that arrive while a write is in flight together, in order, each once', async () => {
+    const { runs, events, repository } = setup(0);
+    const appends = jest.spyOn(repository, 'appendEvents');
+    const started = await runs.start('t', { campaign: { name: 'C', brief: BRIEF }, selectedPlatforms: ['x'] });
+    const live = await collect(events, started.runId);
+
+    const written = appends.mock.calls.flatMap(([, batch]) => batch);
+    expect(written.map((e) => e.seq)).toEqual(live.slice(0, -1).map((e) => e.seq));
+    expect(appends.mock.calls.length).toBeLessThan(written.length);
+    expect(appends.mock.calls.some(([, batch]) => batch.length > 1)).toBe(true);
+  });
+
   it('ends a run as failed, with its terminal event, when a store write fails mid-run', async () => {
     const { runs, events, repository, registry } = setup(50);
-    const append = repository.appendEvent.bind(repository);
-    jest.spyOn(repository, 'appendEvent').mockImplementation(async (tenant: string, event: OrchestrationEvent) => {
-      if (event.seq === 3) throw new StoreError('disk I/O error');
-      return append(tenant, event);
+    const append = repository.appendEvents.bind(repository);
+    jest.spyOn(repository, 'appendEvents').mockImplementation(async (tenant: string, batch: readonly OrchestrationEvent[]) => {
+      if (batch.some((event) => event.seq === 3)) throw new StoreError('disk I/O error');
+      return append(tenant, batch);
     });
     const logged = jest.spyOn((runs as unknown as { logger: { error: () => void } }).logger, 'error').mockImplementation(() => undefined);
     const started = await runs.start('t', { campaign: { name: 'C', brief: BRIEF }, selectedPlatforms: ['x'] });

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { context } from '@opentelemetry/api';
-import { concatMap, lastValueFrom } from 'rxjs';
 import { isTerminalState, OrchestrationEvent, OrchestrationRun, RunDetail } from '@app/contracts';
 import { AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
@@ -11,6 +10,7 @@ import { validateRunRequest } from '../orchestration/validate-request';
 import { RunRepository, TenantId } from '../persistence/run.repository';
 import type { StartRunInput } from './dto/start-run.dto';
 import { RunEventBus } from './run-event-bus';
+import { writeInBatches } from './write-in-batches';
 
 /** What a start returns at once. */
 export interface StartedRun {
@@ -108,16 +108,26 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     clearTimeout(timer);
   }
 
-  /** Stores every event in order, then publishes it; the terminal event is stored with the run's outcome in one transaction. */
+  /**
+   * Stores the run's events in order, then publishes them: the events that arrive while a write is
+   * in flight are stored together in the next write. The terminal event is stored with the run's
+   * outcome in one transaction.
+   */
   private track(tenantId: TenantId, execution: RunExecution): void {
     // In the run's trace context, so every store write is a child of the run's span.
-    const persist = (event: OrchestrationEvent) =>
+    const persist = (batch: OrchestrationEvent[]) =>
       context.with(execution.context, async () => {
-        if (isTerminalState(event.state)) await this.repository.finishRun({ tenantId, result: await execution.result, terminalEvent: event });
-        else await this.repository.appendEvent(tenantId, event);
-        this.bus.publish(event);
+        const terminal = isTerminalState(batch[batch.length - 1].state) ? batch.pop() : undefined;
+        if (batch.length > 0) {
+          await this.repository.appendEvents(tenantId, batch);
+          batch.forEach((event) => this.bus.publish(event));
+        }
+        if (terminal) {
+          await this.repository.finishRun({ tenantId, result: await execution.result, terminalEvent: terminal });
+          this.bus.publish(terminal);
+        }
       });
-    const pipeline = lastValueFrom(execution.events$.pipe(concatMap(persist)), { defaultValue: undefined })
+    const pipeline = writeInBatches(execution.events$, persist)
       .catch((error: unknown) => this.storeFailed(tenantId, execution, error))
       .finally(() => this.pipelines.delete(execution.runId));
     this.pipelines.set(execution.runId, pipeline);

@@ -65,7 +65,7 @@ function idsOf(args: unknown[]): Attributes {
   const attributes: Attributes = {};
   for (const arg of args) {
     if (!arg || typeof arg !== 'object') continue;
-    const record = arg as { runId?: unknown; campaignId?: unknown; result?: { runId?: unknown; campaignId?: unknown }; run?: { id?: unknown; campaignId?: unknown } };
+    const record = (Array.isArray(arg) ? (arg[0] ?? {}) : arg) as { runId?: unknown; campaignId?: unknown; result?: { runId?: unknown; campaignId?: unknown }; run?: { id?: unknown; campaignId?: unknown } };
     const runId = record.runId ?? record.result?.runId ?? record.run?.id;
     const campaignId = record.campaignId ?? record.result?.campaignId ?? record.run?.campaignId;
     if (typeof runId === 'string') attributes['run.id'] = runId;

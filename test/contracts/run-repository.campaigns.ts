@@ -170,10 +170,10 @@ export function campaignAndRunContract(ctx: ContractContext): void {
       const campaign = await ctx.repo().createCampaign(newCampaign(TENANT_A));
       const run = await ctx.repo().createRun(newRun(TENANT_A, campaign.id));
 
-      await ctx.repo().appendEvent(TENANT_A, runEvent(run, 1, 'Queued'));
+      await ctx.repo().appendEvents(TENANT_A, [runEvent(run, 1, 'Queued')]);
       expect(await ctx.repo().getRun(TENANT_A, run.id)).toMatchObject({ status: 'queued', lastSeq: 1 });
 
-      await ctx.repo().appendEvent(TENANT_A, runEvent(run, 2, 'GeneratingCopy', { agentType: 'copy', phase: 'started' }));
+      await ctx.repo().appendEvents(TENANT_A, [runEvent(run, 2, 'GeneratingCopy', { agentType: 'copy', phase: 'started' })]);
       expect(await ctx.repo().getRun(TENANT_A, run.id)).toMatchObject({ status: 'running', lastSeq: 2 });
       expect((await ctx.repo().getCampaign(TENANT_A, campaign.id))?.status).toBe('generating');
     });

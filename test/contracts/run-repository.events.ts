@@ -1,5 +1,5 @@
 import { newCampaign, newRun, progressEvents, REGENERATED, runEvent } from '../support/run-fixtures';
-import { ContractContext, expectConflict, finishWith, startedRun, TENANT_A, TENANT_B } from './run-repository.harness';
+import { ContractContext, expectConflict, expectStoreRejection, finishWith, startedRun, TENANT_A, TENANT_B } from './run-repository.harness';
 
 /** The event stream of a run, the recovery of runs a crash left unfinished, and readiness. */
 export function eventAndRecoveryContract(ctx: ContractContext): void {
@@ -8,7 +8,7 @@ export function eventAndRecoveryContract(ctx: ContractContext): void {
       const campaign = await ctx.repo().createCampaign(newCampaign(TENANT_A));
       const run = await ctx.repo().createRun(newRun(TENANT_A, campaign.id));
       const events = progressEvents(run);
-      for (const event of events) await ctx.repo().appendEvent(TENANT_A, event);
+      for (const event of events) await ctx.repo().appendEvents(TENANT_A, [event]);
 
       expect(await ctx.repo().listEvents(TENANT_A, run.id, 0)).toEqual(events);
       expect((await ctx.repo().listEvents(TENANT_A, run.id, 4)).map((e) => e.seq)).toEqual([5, 6]);
@@ -20,7 +20,7 @@ export function eventAndRecoveryContract(ctx: ContractContext): void {
       const campaign = await ctx.repo().createCampaign(newCampaign(TENANT_A));
       const run = await ctx.repo().createRun(newRun(TENANT_A, campaign.id));
       const [queued, copy, shortCopy] = progressEvents(run);
-      for (const event of [queued, shortCopy, copy]) await ctx.repo().appendEvent(TENANT_A, event);
+      for (const event of [queued, shortCopy, copy]) await ctx.repo().appendEvents(TENANT_A, [event]);
 
       expect((await ctx.repo().listEvents(TENANT_A, run.id, 0)).map((e) => e.eventId)).toEqual([queued.eventId, copy.eventId, shortCopy.eventId]);
       expect((await ctx.repo().getRun(TENANT_A, run.id))?.lastSeq).toBe(3);
@@ -30,12 +30,47 @@ export function eventAndRecoveryContract(ctx: ContractContext): void {
       const { run } = await startedRun(ctx.repo());
       const [, original] = await ctx.repo().listEvents(TENANT_A, run.id, 0);
 
-      await expectConflict(ctx.repo().appendEvent(TENANT_A, runEvent(run, 2, 'GeneratingVisual', { message: 'impostor' })));
+      await expectConflict(ctx.repo().appendEvents(TENANT_A, [runEvent(run, 2, 'GeneratingVisual', { message: 'impostor' })]));
 
       const stored = await ctx.repo().listEvents(TENANT_A, run.id, 0);
       expect(stored).toHaveLength(6);
       expect(stored[1]).toEqual(original);
       expect((await ctx.repo().getRun(TENANT_A, run.id))?.lastSeq).toBe(6);
+    });
+
+    it('stores a batch of events in one call, and a run becomes running with its first agent event', async () => {
+      const campaign = await ctx.repo().createCampaign(newCampaign(TENANT_A));
+      const run = await ctx.repo().createRun(newRun(TENANT_A, campaign.id));
+      const [queued, ...progress] = progressEvents(run);
+
+      await ctx.repo().appendEvents(TENANT_A, []);
+      await ctx.repo().appendEvents(TENANT_A, [queued]);
+      expect(await ctx.repo().getRun(TENANT_A, run.id)).toMatchObject({ status: 'queued', lastSeq: 1 });
+      await ctx.repo().appendEvents(TENANT_A, progress);
+
+      expect(await ctx.repo().listEvents(TENANT_A, run.id, 0)).toEqual([queued, ...progress]);
+      expect(await ctx.repo().getRun(TENANT_A, run.id)).toMatchObject({ status: 'running', lastSeq: 6 });
+    });
+
+    it('refuses a batch that repeats a stored seq and stores none of it', async () => {
+      const { run } = await startedRun(ctx.repo());
+
+      await expectConflict(ctx.repo().appendEvents(TENANT_A, [runEvent(run, 6, 'Auditing', { message: 'impostor' }), runEvent(run, 7, 'Auditing')]));
+
+      expect((await ctx.repo().listEvents(TENANT_A, run.id, 5)).map((e) => e.message)).not.toContain('impostor');
+      expect(await ctx.repo().listEvents(TENANT_A, run.id, 6)).toEqual([]);
+      expect((await ctx.repo().getRun(TENANT_A, run.id))?.lastSeq).toBe(6);
+    });
+
+    it('refuses a batch that mixes runs, and events of a finished run', async () => {
+      const first = await startedRun(ctx.repo());
+      const second = await startedRun(ctx.repo());
+      await expectStoreRejection(ctx.repo().appendEvents(TENANT_A, [runEvent(first.run, 7, 'Auditing'), runEvent(second.run, 7, 'Auditing')]));
+      expect(await ctx.repo().listEvents(TENANT_A, first.run.id, 6)).toEqual([]);
+
+      await finishWith(ctx.repo(), first.run, 'success', REGENERATED);
+      await expectConflict(ctx.repo().appendEvents(TENANT_A, [runEvent(first.run, 8, 'Auditing')]), 'RUN_ALREADY_FINISHED');
+      expect(await ctx.repo().listEvents(TENANT_A, first.run.id, 7)).toEqual([]);
     });
 
     it('numbers events per run: two runs both have a seq 1', async () => {
@@ -50,13 +85,13 @@ export function eventAndRecoveryContract(ctx: ContractContext): void {
       const { run } = await startedRun(ctx.repo());
 
       expect(await ctx.repo().listEvents(TENANT_B, run.id, 0)).toEqual([]);
-      await expectConflict(ctx.repo().appendEvent(TENANT_B, runEvent(run, 7, 'Auditing')), 'RUN_NOT_FOUND');
+      await expectConflict(ctx.repo().appendEvents(TENANT_B, [runEvent(run, 7, 'Auditing')]), 'RUN_NOT_FOUND');
       expect(await ctx.repo().listEvents(TENANT_A, run.id, 6)).toEqual([]);
       expect((await ctx.repo().getRun(TENANT_A, run.id))?.lastSeq).toBe(6);
     });
 
     it('refuses an event of an unknown run the same way as one of another tenant’s run', async () => {
-      await expectConflict(ctx.repo().appendEvent(TENANT_A, runEvent({ id: 'no-such-run', campaignId: 'no-such-campaign' }, 1, 'Queued')), 'RUN_NOT_FOUND');
+      await expectConflict(ctx.repo().appendEvents(TENANT_A, [runEvent({ id: 'no-such-run', campaignId: 'no-such-campaign' }, 1, 'Queued')]), 'RUN_NOT_FOUND');
       expect(await ctx.repo().listEvents(TENANT_A, 'no-such-run', 0)).toEqual([]);
     });
   });

@@ -58,7 +58,9 @@ export async function expectStoreRejection(promise: Promise<unknown>): Promise<E
 export async function startedRun(repo: RunRepository, tenantId: TenantId = TENANT_A, campaign?: Campaign): Promise<{ campaign: Campaign; run: OrchestrationRun }> {
   const owner = campaign ?? (await repo.createCampaign(newCampaign(tenantId)));
   const run = await repo.createRun(newRun(tenantId, owner.id));
-  for (const event of progressEvents(run)) await repo.appendEvent(tenantId, event);
+  const [queued, ...progress] = progressEvents(run);
+  await repo.appendEvents(tenantId, [queued]);
+  await repo.appendEvents(tenantId, progress);
   return { campaign: owner, run };
 }
 

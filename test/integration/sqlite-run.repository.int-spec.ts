@@ -6,7 +6,7 @@ import { SqliteRunRepository } from '../../src/persistence/adapters/sqlite-run.r
 import { StoreError } from '../../src/persistence/store-errors';
 import { runRepositoryContract, type RunRepositoryHarness } from '../contracts/run-repository.contract';
 import { finishWith, numbering, rejectionOf, startedRun, TENANT_A } from '../contracts/run-repository.harness';
-import { buildResult, newCampaign, REGENERATED, runOutcome } from '../support/run-fixtures';
+import { buildResult, newCampaign, REGENERATED, runEvent, runOutcome } from '../support/run-fixtures';
 
 /** Runs `work` on a second, independent connection to the database file. */
 function withConnection<T>(file: string, work: (db: Database.Database) => T): T {
@@ -128,6 +128,36 @@ describe(SqliteRunRepository.name, () => {
     await repair();
     await harness.repo.finishRun(outcome);
     expect(numbering((await harness.repo.getRunDetail(TENANT_A, run.id))!)).toEqual([['copy', 1, 1], ['shortCopy', 1, 1], ['visualConcept', 1, 1], ['shortCopy', 2, 2]]);
+  });
+
+  it('commits the writes of one turn together, and a failing one rolls back alone', async () => {
+    const good = await startedRun(harness.repo);
+    const bad = await startedRun(harness.repo);
+    const before = await harness.repo.getRun(TENANT_A, bad.run.id);
+
+    // Asked for in the same turn: one transaction, one savepoint each.
+    const [appended, refused, created] = await Promise.allSettled([
+      harness.repo.appendEvents(TENANT_A, [runEvent(good.run, 7, 'Auditing')]),
+      // seq 7 is new and written first; seq 6 repeats a stored event and fails the write: 7 must go too.
+      harness.repo.appendEvents(TENANT_A, [runEvent(bad.run, 7, 'Auditing'), runEvent(bad.run, 6, 'Auditing', { message: 'impostor' })]),
+      harness.repo.createCampaign(newCampaign(TENANT_A, 'Same turn')),
+    ]);
+
+    expect(appended.status).toBe('fulfilled');
+    expect(refused).toMatchObject({ status: 'rejected', reason: { code: 'STORE_ERROR' } });
+    expect(created).toMatchObject({ status: 'fulfilled', value: { name: 'Same turn' } });
+    expect((await harness.repo.listEvents(TENANT_A, good.run.id, 6)).map((e) => e.seq)).toEqual([7]);
+    expect(await harness.repo.listEvents(TENANT_A, bad.run.id, 5)).toHaveLength(1);
+    expect(await harness.repo.getRun(TENANT_A, bad.run.id)).toEqual(before);
+    // Committed, as another connection sees.
+    expect(withConnection(harness.file, (db) => db.prepare(`SELECT count(*) AS n FROM campaigns WHERE name = 'Same turn'`).get())).toEqual({ n: 1 });
+  });
+
+  it('commits what was asked for before it closes', async () => {
+    const campaign = harness.repo.createCampaign(newCampaign(TENANT_A, 'Written at close'));
+    await harness.repo.close();
+    await expect(campaign).resolves.toMatchObject({ name: 'Written at close' });
+    expect(withConnection(harness.file, (db) => db.prepare(`SELECT name FROM campaigns`).all())).toEqual([{ name: 'Written at close' }]);
   });
 
   it('creates the directory of its database file', async () => {

@@ -7,7 +7,7 @@ import { NewCampaign, NewRun, RunOutcome, RunRepository, TenantId } from '../../
 import { StoreConflictError, StoreError } from '../../store-errors';
 import { interruptedEvents } from '../../run-outcome';
 import { createCosmosClient, ensureContainers } from './cosmos-setup';
-import { ArtifactDoc, assertItemSize, CampaignDoc, eventId, EventDoc, isValidId, ReportDoc, RunDoc, RunRefDoc, toCampaign, toReport, toRun, toVersion, VersionDoc } from './cosmos-documents';
+import { ArtifactDoc, assertItemSize, CampaignDoc, eventId, EventDoc, isValidId, MAX_BATCH_OPERATIONS, ReportDoc, RunDoc, RunRefDoc, toCampaign, toReport, toRun, toVersion, VersionDoc } from './cosmos-documents';
 import { endOfRunOperations, executeBatch, strip } from './cosmos-batch';
 
 /** Times a write that lost an optimistic-concurrency race (412) is tried again with fresh state. */
@@ -137,15 +137,26 @@ export class CosmosRunRepository extends RunRepository {
     return docs.map((doc) => toRun(doc));
   }
 
-  async appendEvent(tenantId: TenantId, event: OrchestrationEvent): Promise<void> {
-    const ref = await this.runRef(tenantId, event.runId);
-    if (!ref) throw new StoreConflictError('RUN_NOT_FOUND', `Run ${event.runId} not found`);
-    if (ref.finished) throw new StoreConflictError('RUN_ALREADY_FINISHED', `Run ${event.runId} has already ended`);
-    const doc: EventDoc = { id: eventId(event.seq), runId: event.runId, type: 'event', tenantId, seq: event.seq, event };
-    assertItemSize(doc, 'event');
-    await this.guard(() => this.events.items.create(doc), { 409: () => new StoreConflictError('STORE_ERROR', `Run ${event.runId} already has an event with seq ${event.seq}`) });
-    if (event.state !== 'Queued' && !ref.running) {
-      await this.guard(() => this.campaigns.item(event.runId, ref.campaignId).patch([{ op: 'set', path: '/status', value: 'running' }, { op: 'set', path: '/updatedAt', value: now() }]));
+  async appendEvents(tenantId: TenantId, events: readonly OrchestrationEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const { runId } = events[0];
+    if (events.some((event) => event.runId !== runId)) throw new StoreError('appendEvents takes the events of one run');
+    const ref = await this.runRef(tenantId, runId);
+    if (!ref) throw new StoreConflictError('RUN_NOT_FOUND', `Run ${runId} not found`);
+    if (ref.finished) throw new StoreConflictError('RUN_ALREADY_FINISHED', `Run ${runId} has already ended`);
+    const docs = events.map((event): EventDoc => ({ id: eventId(event.seq), runId, type: 'event', tenantId, seq: event.seq, event }));
+    docs.forEach((doc) => assertItemSize(doc, 'event'));
+    const duplicate = () => new StoreConflictError('STORE_ERROR', `Run ${runId} already has an event with one of the seqs ${events.map((e) => e.seq).join(', ')}`);
+    // One event: a plain create. More: a transactional batch in the run's partition per 100 events.
+    const batches = docs.length === 1 ? [] : Array.from({ length: Math.ceil(docs.length / MAX_BATCH_OPERATIONS) }, (_, i) => docs.slice(i * MAX_BATCH_OPERATIONS, (i + 1) * MAX_BATCH_OPERATIONS));
+    if (docs.length === 1) await this.guard(() => this.events.items.create(docs[0]), { 409: duplicate });
+    for (const batch of batches) {
+      const outcome = await executeBatch(this.events, runId, batch.map((doc): OperationInput => ({ operationType: 'Create', partitionKey: runId, resourceBody: doc as never })));
+      if (outcome === 'status 409') throw duplicate();
+      if (outcome !== 'ok') throw new StoreError(`The events of run ${runId} could not be written (${outcome})`);
+    }
+    if (events.some((event) => event.state !== 'Queued') && !ref.running) {
+      await this.guard(() => this.campaigns.item(runId, ref.campaignId).patch([{ op: 'set', path: '/status', value: 'running' }, { op: 'set', path: '/updatedAt', value: now() }]));
       await this.guard(() => this.events.items.upsert({ ...ref, running: true }));
     }
   }
