@@ -103,6 +103,24 @@ serve(
       for (const socket of sockets) socket.on('run:event', onEvent);
       return { connected: sockets.length, url };
     },
+    /**
+     * Warms the server's JIT: `rounds` rounds of `concurrent` unrecorded runs started together on
+     * one socket, each round waiting for every run's terminal event.
+     */
+    async warmConcurrently({ concurrent, rounds, timeoutMs }: { concurrent: number; rounds: number; timeoutMs: number }) {
+      const socket = sockets[0];
+      for (let round = 0; round < rounds; round++) {
+        const tags = Array.from({ length: concurrent }, (_, i) => `w${round}-${i}-${Math.random().toString(36).slice(2, 8)}`);
+        const acks = await Promise.all(tags.map((tag) => ask(socket, 'run:start', runPayload(tag, { ...SAMPLE_BRIEF, productDetails: `${SAMPLE_BRIEF.productDetails} (tag ${tag})` }, PLATFORMS))));
+        const runIds = acks.map((ack) => {
+          if (!ack.ok) throw new Error(`run:start failed: ${JSON.stringify(ack.error)}`);
+          return ack.runId as string;
+        });
+        await Promise.all(runIds.map((runId) => receiptOf(runId, isTerminal, timeoutMs)));
+        for (const runId of runIds) received.delete(runId);
+      }
+      return { runs: concurrent * rounds };
+    },
     /** `runs` sequential runs (after `warmup` unrecorded ones) with the fixed agent latencies. */
     async firstArtifact({ runs, warmup, timeoutMs }: { runs: number; warmup: number; timeoutMs: number }) {
       const socket = sockets[0];

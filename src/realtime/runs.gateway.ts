@@ -9,9 +9,9 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
-import type { Subscription } from 'rxjs';
+import { Subscription } from 'rxjs';
 import type { Server, Socket } from 'socket.io';
-import { ERROR_CODES, ErrorCode, FieldError } from '@app/contracts';
+import { ERROR_CODES, ErrorCode, FieldError, OrchestrationEvent } from '@app/contracts';
 import { TenantResolver } from '../auth/tenant-resolver';
 import { isCodedError } from '../common/domain-error';
 import { validateDto } from '../common/validate-dto';
@@ -32,15 +32,22 @@ interface SocketState {
   subscriptions: Map<string, Subscription>;
 }
 
+/** The Socket.IO room of a run's live events. */
+const roomOf = (runId: string) => `run:${runId}`;
+
 /**
  * The Socket.IO API: `run:start`, `run:subscribe`, `run:unsubscribe`, `run:cancel`, each with an
  * acknowledgement; events reach subscribers as `run:event`, the stored ones after `afterSeq`
- * first. Authenticates the handshake; a bad payload gets an error ack and never throws or
- * disconnects.
+ * first. A subscriber gets its replay on its own, then joins the run's room: each live event is
+ * encoded once and written to every subscriber (ADR 0009). Authenticates the handshake; a bad
+ * payload gets an error ack and never throws or disconnects.
  */
 @WebSocketGateway()
 export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   private readonly logger = new Logger(RunsGateway.name);
+  /** One broadcast of live events per run with subscribers in its room. */
+  private readonly broadcasts = new Map<string, Subscription>();
+  private server!: Server;
 
   constructor(
     private readonly runs: RunsService,
@@ -50,6 +57,7 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   ) {}
 
   afterInit(server: Server): void {
+    this.server = server;
     server.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown })?.token;
       const tenantId = this.tenants.resolve(typeof token === 'string' ? token : undefined);
@@ -109,19 +117,54 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     });
   }
 
-  /** Streams the run's events after `afterSeq` to the socket (replacing an earlier subscription to it). */
+  /**
+   * Streams the run's events after `afterSeq` to the socket (replacing an earlier subscription to
+   * it): the replay on its own, then the live events through the run's room.
+   */
   private follow(socket: Socket, runId: string, afterSeq: number): void {
     const { subscriptions, tenantId } = this.state(socket);
     subscriptions.get(runId)?.unsubscribe();
-    const subscription = this.events.stream(tenantId, runId, afterSeq).subscribe({
-      next: (event) => {
-        socket.emit('run:event', event);
-        instruments().deliveryLag.record(Date.now() - Date.parse(event.timestamp));
-      },
+    const replay: Subscription = this.events.stream(tenantId, runId, afterSeq, () => this.joinLive(socket, runId)).subscribe({
+      next: (event) => this.emit(socket, event),
       error: (error: unknown) => this.logger.warn(`Stream of run ${runId} to socket ${socket.id} failed: ${String(error)}`),
-      complete: () => subscriptions.delete(runId),
+      complete: () => {
+        if (subscriptions.get(runId) === replay) subscriptions.delete(runId);
+      },
     });
-    if (!subscription.closed) subscriptions.set(runId, subscription);
+    if (!replay.closed) subscriptions.set(runId, replay);
+  }
+
+  /** Puts the socket in the run's room, starting the run's broadcast if it has none. */
+  private joinLive(socket: Socket, runId: string): void {
+    const room = roomOf(runId);
+    if (!this.broadcasts.has(runId)) {
+      const broadcast = this.events.live(runId).subscribe({
+        next: (event) => this.emit(this.server.local.to(room), event),
+        complete: () => this.endBroadcast(runId),
+      });
+      // Cannot happen after a hand-over (the run was executing), but a closed channel means nothing to join.
+      if (broadcast.closed) return;
+      this.broadcasts.set(runId, broadcast);
+    }
+    void socket.join(room);
+    this.state(socket).subscriptions.set(runId, new Subscription(() => void socket.leave(room)));
+  }
+
+  /** The run's live events have ended: its subscribers leave the room. */
+  private endBroadcast(runId: string): void {
+    this.broadcasts.delete(runId);
+    const room = roomOf(runId);
+    for (const id of this.server.sockets.adapter.rooms.get(room) ?? []) {
+      const socket = this.server.sockets.sockets.get(id);
+      if (!socket) continue;
+      this.state(socket).subscriptions.delete(runId);
+      void socket.leave(room);
+    }
+  }
+
+  private emit(target: { emit(event: string, ...args: unknown[]): unknown }, event: OrchestrationEvent): void {
+    target.emit('run:event', event);
+    instruments().deliveryLag.record(Date.now() - Date.parse(event.timestamp));
   }
 
   /** Runs `work` and acknowledges its answer or its error; never throws. */

@@ -49,6 +49,47 @@ describe(RunEventsService.name, () => {
     expect((await collected).map((e) => e.seq)).toEqual([2, 3, 4, 5, 6]);
   });
 
+  it('with a hand-over, stops once caught up with the live run, hands over between two publishes, and completes', async () => {
+    const stored = [event(1, 'Queued'), event(2)];
+    const { repository, release } = fakeStore(stored);
+    const bus = new RunEventBus();
+    bus.open('run-1');
+    const events = new RunEventsService(repository, bus);
+    const seen: number[] = [];
+    const handedOver: number[] = [];
+    let completed = false;
+    events.stream('t', 'run-1', 0, () => {
+      handedOver.push(seen.length);
+      events.live('run-1').subscribe((e) => seen.push(e.seq));
+    }).subscribe({ next: (e) => seen.push(e.seq), complete: () => (completed = true) });
+
+    bus.publish(event(3));
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    bus.publish(event(4));
+    bus.publish(event(5, 'Completed'));
+
+    expect(handedOver).toEqual([3]);
+    expect(completed).toBe(true);
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('does not hand over a run that is not executing here, nor one whose terminal event came with the replay', async () => {
+    const handOver = jest.fn();
+    const finished = fakeStore([event(1, 'Queued'), event(2, 'Completed')]);
+    finished.release();
+    expect((await lastValueFrom(new RunEventsService(finished.repository, new RunEventBus()).stream('t', 'run-1', 0, handOver).pipe(toArray()))).map((e) => e.seq)).toEqual([1, 2]);
+
+    const ending = fakeStore([event(1, 'Queued')]);
+    const bus = new RunEventBus();
+    bus.open('run-1');
+    const collected = lastValueFrom(new RunEventsService(ending.repository, bus).stream('t', 'run-1', 0, handOver).pipe(toArray()));
+    bus.publish(event(2, 'Cancelled'));
+    ending.release();
+    expect((await collected).map((e) => e.seq)).toEqual([1, 2]);
+    expect(handOver).not.toHaveBeenCalled();
+  });
+
   it('replays a finished run from the store and completes after its terminal event', async () => {
     const { repository, release } = fakeStore([event(1, 'Queued'), event(2), event(3, 'Cancelled')]);
     release();

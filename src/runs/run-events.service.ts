@@ -18,8 +18,14 @@ export class RunEventsService {
     private readonly bus: RunEventBus,
   ) {}
 
-  /** @throws DomainError RUN_NOT_FOUND (as the observable's error) for an unknown run or another tenant's. */
-  stream(tenantId: TenantId, runId: string, afterSeq = 0): Observable<OrchestrationEvent> {
+  /**
+   * With `handOver`, the stream stops once the subscriber has caught up with a run executing here:
+   * it calls `handOver()` at a moment when no event is being published and completes, and the
+   * caller delivers the later events from `live(runId)` itself (the socket gateway broadcasts them
+   * to a room, encoding each once). The union is still gap-free and duplicate-free.
+   * @throws DomainError RUN_NOT_FOUND (as the observable's error) for an unknown run or another tenant's.
+   */
+  stream(tenantId: TenantId, runId: string, afterSeq = 0, handOver?: () => void): Observable<OrchestrationEvent> {
     return new Observable<OrchestrationEvent>((subscriber) => {
       let lastSeq = afterSeq;
       let replayed = false;
@@ -41,6 +47,11 @@ export class RunEventsService {
           buffer.forEach(deliver);
           buffer.length = 0;
           replayed = true;
+          if (handOver && !liveEnded && !subscriber.closed) {
+            handOver();
+            subscriber.complete();
+            return undefined;
+          }
           // Not executing here and no terminal event stored yet: the run ended between our two reads.
           if (liveEnded && !subscriber.closed) return this.stored(tenantId, runId, lastSeq).then((rest) => rest.forEach(deliver));
           return undefined;
@@ -51,6 +62,11 @@ export class RunEventsService {
         .catch((error: unknown) => subscriber.error(error));
       return () => live.unsubscribe();
     });
+  }
+
+  /** Live events of a run executing here, from now on; completes at once for any other run. */
+  live(runId: string): Observable<OrchestrationEvent> {
+    return this.bus.live(runId);
   }
 
   /**

@@ -1,4 +1,5 @@
 import { ARTIFACT_TYPES, type ExecutionMode, type OrchestrationEvent, type Platform } from '@app/contracts';
+import { RunsGateway } from '../../src/realtime/runs.gateway';
 import { runInput, startApp, type E2eApp } from '../support/e2e-app';
 import { expectCompleteStream, expectRunStream } from '../support/e2e-streams';
 
@@ -10,6 +11,7 @@ describe('Runs over Socket.IO (e2e)', () => {
     app = await startApp({ OFFLINE_LATENCY_MS: '20-60' });
   });
   afterAll(() => app?.close());
+  const rooms = () => app.app.get(RunsGateway)['server'].sockets.adapter.rooms;
 
   it.each<[ExecutionMode, Platform[]]>([
     ['parallel', ['x', 'instagram', 'linkedin']],
@@ -99,6 +101,23 @@ describe('Runs over Socket.IO (e2e)', () => {
     expectCompleteStream(seenByStarter, runId);
     expect(ids(seenByWatcher)).toEqual(ids(seenByStarter));
     expect(seenByWatcher).toEqual(seenByStarter);
+    // Live events went through the run's room; it is gone with the run.
+    expect(rooms().has(`run:${runId}`)).toBe(false);
+  });
+
+  it('a client that subscribes again to a run it follows gets every event once', async () => {
+    const client = await app.connect();
+    const { runId } = await client.startOk(runInput());
+    await client.until(() => client.eventsOf(runId).length >= 2, 'two events');
+    expect(await client.subscribe(runId)).toMatchObject({ ok: true });
+    expect(await client.subscribe(runId, 1)).toMatchObject({ ok: true });
+
+    const events = await client.untilTerminal(runId);
+    // The last subscription replays from seq 2, then follows live: from there, every event once, in order, to the terminal one.
+    const tail = events.slice(events.map((e) => e.seq).lastIndexOf(2));
+    expect(tail.map((e) => e.seq)).toEqual(tail.map((_, i) => i + 2));
+    expect(['Completed', 'PartiallyCompleted']).toContain(tail.at(-1)?.state);
+    expect(ids(tail)).toEqual(ids((await app.http('GET', `/api/runs/${runId}/events?afterSeq=1`)).body));
   });
 
   describe('resuming', () => {
