@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { FieldError, OrchestrationRequest } from '@app/contracts';
 import { OrchestrationValidationError } from './orchestration-errors';
-import { validateRunRequest } from './validate-request';
+import { validateRunRequest, withIds } from './validate-request';
 
 function aRequest(overrides: Record<string, unknown> = {}, brief: Record<string, unknown> = {}): OrchestrationRequest {
   return {
@@ -173,5 +173,28 @@ describe(validateRunRequest.name, () => {
         ['brief.brandPalette', 'brief.constraints.maxWordCount', 'brief.objective', 'brief.productDetails', 'executionMode', 'selectedPlatforms'].sort(),
       );
     });
+  });
+});
+
+describe('validated requests', () => {
+  it('are frozen and returned as they are when validated again; a copy is validated again', () => {
+    const valid = validateRunRequest(aRequest());
+    expect(Object.isFrozen(valid)).toBe(true);
+    expect(Object.isFrozen(valid.brief)).toBe(true);
+    expect(Object.isFrozen(valid.selectedPlatforms)).toBe(true);
+    expect(validateRunRequest(valid)).toBe(valid);
+
+    const tampered = { ...valid, selectedPlatforms: ['myspace'] } as unknown as OrchestrationRequest;
+    expect(() => validateRunRequest(tampered)).toThrow(OrchestrationValidationError);
+  });
+
+  it('keep their validation when given their ids, which are checked', () => {
+    const valid = validateRunRequest(aRequest({ campaignId: 'new' }));
+    const placed = withIds(valid, 'campaign-9', 'run-9');
+    expect(placed).toMatchObject({ campaignId: 'campaign-9', runId: 'run-9', brief: valid.brief });
+    expect(validateRunRequest(placed)).toBe(placed);
+    expect(() => withIds(valid, ' ', 'run-9')).toThrow(OrchestrationValidationError);
+    // A request that was never validated is validated whole.
+    expect(() => withIds(aRequest({ selectedPlatforms: [] }), 'campaign-9', 'run-9')).toThrow(OrchestrationValidationError);
   });
 });

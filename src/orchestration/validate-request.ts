@@ -13,11 +13,30 @@ export function fieldErrors(errors: ValidationError[], prefix = ''): FieldError[
   });
 }
 
+/** Requests this module validated; they are frozen, so they stay valid. */
+const validated = new WeakSet<OrchestrationRequest>();
+
+function sealed(request: OrchestrationRequest): OrchestrationRequest {
+  const frozen = deepFreeze(request);
+  validated.add(frozen);
+  return frozen;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
 /**
- * Validates and normalises (trims) a run request against DOMAIN.md's rules.
+ * Validates and normalises (trims) a run request against DOMAIN.md's rules. A request it returned
+ * before (frozen) is returned as it is, without validating it again.
  * @throws OrchestrationValidationError naming each invalid field.
  */
 export function validateRunRequest(request: OrchestrationRequest): OrchestrationRequest {
+  if (validated.has(request)) return request;
   if (request === null || typeof request !== 'object') throw new OrchestrationValidationError([{ field: '(body)', message: 'must be an object' }]);
   const dto = plainToInstance(RunRequestDto, request);
   const errors = fieldErrors(validateSync(dto, { whitelist: true, forbidUnknownValues: true }));
@@ -25,11 +44,22 @@ export function validateRunRequest(request: OrchestrationRequest): Orchestration
     errors.push({ field: 'campaignId', message: 'campaignId must be a non-empty string' });
   }
   if (errors.length > 0) throw new OrchestrationValidationError(errors);
-  return {
+  return sealed({
     campaignId: request.campaignId,
     runId: request.runId,
     brief: JSON.parse(JSON.stringify(dto.brief)),
     executionMode: dto.executionMode ?? 'parallel',
-    selectedPlatforms: dto.selectedPlatforms,
-  };
+    selectedPlatforms: [...dto.selectedPlatforms],
+  });
+}
+
+/**
+ * A validated request with its campaign and run ids set, still known as validated (the ids are
+ * checked, the rest was); any other request is validated whole.
+ * @throws OrchestrationValidationError
+ */
+export function withIds(request: OrchestrationRequest, campaignId: string, runId: string): OrchestrationRequest {
+  if (!validated.has(request)) return validateRunRequest({ ...request, campaignId, runId });
+  if (typeof campaignId !== 'string' || campaignId.trim() === '') throw new OrchestrationValidationError([{ field: 'campaignId', message: 'campaignId must be a non-empty string' }]);
+  return sealed({ ...request, campaignId, runId });
 }

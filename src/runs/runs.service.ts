@@ -6,7 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
 import { CampaignOrchestrator, RunExecution } from '../orchestration/campaign-orchestrator.service';
 import { RunRegistry } from '../orchestration/run-registry';
-import { validateRunRequest } from '../orchestration/validate-request';
+import { validateRunRequest, withIds } from '../orchestration/validate-request';
 import { RunRepository, TenantId } from '../persistence/run.repository';
 import type { StartRunInput } from './dto/start-run.dto';
 import { RunEventBus } from './run-event-bus';
@@ -62,7 +62,7 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
       run: { id: runId, campaignId: campaign.id, executionMode: request.executionMode!, selectedPlatforms: request.selectedPlatforms },
     });
     this.bus.open(runId);
-    this.track(tenantId, this.orchestrator.run({ ...request, campaignId: campaign.id, runId }));
+    this.track(tenantId, this.orchestrator.run(withIds(request, campaign.id, runId)));
     return { runId, campaignId: campaign.id, status: run.status };
   }
 

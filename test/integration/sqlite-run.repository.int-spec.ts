@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteRunRepository } from '../../src/persistence/adapters/sqlite-run.repository';
+import { MIGRATIONS } from '../../src/persistence/adapters/sqlite-schema';
 import { StoreError } from '../../src/persistence/store-errors';
 import { runRepositoryContract, type RunRepositoryHarness } from '../contracts/run-repository.contract';
-import { finishWith, numbering, rejectionOf, startedRun, TENANT_A } from '../contracts/run-repository.harness';
+import { expectConflict, finishWith, numbering, rejectionOf, startedRun, TENANT_A } from '../contracts/run-repository.harness';
 import { buildResult, newCampaign, REGENERATED, runEvent, runOutcome } from '../support/run-fixtures';
 
 /** Runs `work` on a second, independent connection to the database file. */
@@ -109,6 +110,29 @@ describe(SqliteRunRepository.name, () => {
     expect(before.version).toBeGreaterThan(0);
     expect(schemaOf()).toEqual(before);
     await expect(harness.repo.createCampaign(newCampaign(TENANT_A, 'After reopen'))).resolves.toMatchObject({ status: 'draft' });
+  });
+
+  it('migrates a file of schema version 1 and keeps its events', async () => {
+    await harness.repo.close();
+    rmSync(harness.file, { force: true });
+    withConnection(harness.file, (db) => {
+      db.exec(MIGRATIONS[0]);
+      db.pragma('user_version = 1');
+      db.prepare(`INSERT INTO campaigns VALUES ('c1', ?, 'Old', '{}', 'generating', '{}', 0, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')`).run(TENANT_A);
+      db.prepare(`INSERT INTO runs (id, tenant_id, campaign_id, execution_mode, selected_platforms, status, created_at, updated_at, last_seq) VALUES ('r1', ?, 'c1', 'parallel', '["x"]', 'running', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', 2)`).run(TENANT_A);
+      for (const seq of [1, 2]) db.prepare(`INSERT INTO events VALUES ('r1', ?, ?)`).run(seq, JSON.stringify({ runId: 'r1', seq }));
+    });
+
+    harness.repo = new SqliteRunRepository(harness.file);
+
+    expect(await harness.repo.listEvents(TENANT_A, 'r1', 0)).toEqual([{ runId: 'r1', seq: 1 }, { runId: 'r1', seq: 2 }]);
+    const schema = withConnection(harness.file, (db) => ({
+      version: db.pragma('user_version', { simple: true }),
+      events: (db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'events'`).get() as { sql: string }).sql,
+    }));
+    expect(schema.version).toBe(MIGRATIONS.length);
+    expect(schema.events).not.toMatch(/WITHOUT ROWID/);
+    await expectConflict(harness.repo.appendEvents(TENANT_A, [runEvent({ id: 'r1', campaignId: 'c1' }, 2, 'Auditing')]));
   });
 
   it('reports a SQLite failure inside finishRun as a StoreError and rolls back the versions written before it', async () => {
