@@ -13,6 +13,10 @@ export function fieldErrors(errors: ValidationError[], prefix = ''): FieldError[
   });
 }
 
+function campaignIdErrors(campaignId: unknown): FieldError[] {
+  return typeof campaignId === 'string' && campaignId.trim() !== '' ? [] : [{ field: 'campaignId', message: 'campaignId must be a non-empty string' }];
+}
+
 /** Requests this module validated; they are frozen, so they stay valid. */
 const validated = new WeakSet<OrchestrationRequest>();
 
@@ -40,9 +44,7 @@ export function validateRunRequest(request: OrchestrationRequest): Orchestration
   if (request === null || typeof request !== 'object') throw new OrchestrationValidationError([{ field: '(body)', message: 'must be an object' }]);
   const dto = plainToInstance(RunRequestDto, request);
   const errors = fieldErrors(validateSync(dto, { whitelist: true, forbidUnknownValues: true }));
-  if (typeof request.campaignId !== 'string' || request.campaignId.trim() === '') {
-    errors.push({ field: 'campaignId', message: 'campaignId must be a non-empty string' });
-  }
+  errors.push(...campaignIdErrors(request.campaignId));
   if (errors.length > 0) throw new OrchestrationValidationError(errors);
   return sealed({
     campaignId: request.campaignId,
@@ -60,6 +62,7 @@ export function validateRunRequest(request: OrchestrationRequest): Orchestration
  */
 export function withIds(request: OrchestrationRequest, campaignId: string, runId: string): OrchestrationRequest {
   if (!validated.has(request)) return validateRunRequest({ ...request, campaignId, runId });
-  if (typeof campaignId !== 'string' || campaignId.trim() === '') throw new OrchestrationValidationError([{ field: 'campaignId', message: 'campaignId must be a non-empty string' }]);
+  const errors = campaignIdErrors(campaignId);
+  if (errors.length > 0) throw new OrchestrationValidationError(errors);
   return sealed({ ...request, campaignId, runId });
 }

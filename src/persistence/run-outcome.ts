@@ -8,6 +8,7 @@ import type {
   OrchestrationRun,
   RunStatus,
 } from '@app/contracts';
+import { StoreError } from './store-errors';
 
 /** Final run status of each result status (the campaign takes the same). */
 export const FINAL_STATUS: Record<OrchestrationResultStatus, RunStatus & CampaignStatus> = {
@@ -46,4 +47,14 @@ export function interruptedEvents(run: OrchestrationRun, message: string): Orche
     metadata: { resultStatus: 'failed', errorCodes: ['RUN_INTERRUPTED'] },
   };
   return [...queued, failed];
+}
+
+/**
+ * The run of a batch given to `appendEvents`; undefined for an empty batch.
+ * @throws StoreError when the batch mixes runs.
+ */
+export function runOfBatch(events: readonly OrchestrationEvent[]): string | undefined {
+  const runId = events[0]?.runId;
+  if (events.some((event) => event.runId !== runId)) throw new StoreError('appendEvents takes the events of one run');
+  return runId;
 }

@@ -11,7 +11,7 @@ import type {
   RunDetail,
 } from '@app/contracts';
 import { NewCampaign, NewRun, RunOutcome, RunRepository, TenantId } from '../run.repository';
-import { activatedTypes, FINAL_STATUS, interruptedEvents, versionKey } from '../run-outcome';
+import { activatedTypes, FINAL_STATUS, interruptedEvents, runOfBatch, versionKey } from '../run-outcome';
 import { StoreConflictError, StoreError } from '../store-errors';
 import { migrate } from './sqlite-schema';
 import { CampaignRow, ReportRow, RunRow, toCampaign, toReport, toRun, toVersion, VersionRow } from './sqlite-rows';
@@ -124,9 +124,8 @@ export class SqliteRunRepository extends RunRepository {
   }
 
   async appendEvents(tenantId: TenantId, events: readonly OrchestrationEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    const { runId } = events[0];
-    if (events.some((event) => event.runId !== runId)) throw new StoreError('appendEvents takes the events of one run');
+    const runId = runOfBatch(events);
+    if (runId === undefined) return;
     const lastSeq = Math.max(...events.map((event) => event.seq));
     const running = events.some((event) => event.state !== 'Queued') ? `CASE WHEN status = 'queued' THEN 'running' ELSE status END` : 'status';
     await this.write(() => {
@@ -180,11 +179,12 @@ export class SqliteRunRepository extends RunRepository {
   }
 
   async failInterruptedRuns(message: string, runId?: string): Promise<OrchestrationRun[]> {
-    const rows = (runId
-      ? this.stmt(`SELECT * FROM runs WHERE status IN ('queued', 'running') AND id = ?`).all(runId)
-      : this.stmt(`SELECT * FROM runs WHERE status IN ('queued', 'running')`).all()) as RunRow[];
-    return rows.map((row) =>
-      this.guard(() => this.db.transaction(() => {
+    // Read inside the write, so a run that another write of the same commit ends is left alone.
+    return this.write(() => {
+      const rows = (runId
+        ? this.stmt(`SELECT * FROM runs WHERE status IN ('queued', 'running') AND id = ?`).all(runId)
+        : this.stmt(`SELECT * FROM runs WHERE status IN ('queued', 'running')`).all()) as RunRow[];
+      return rows.map((row) => {
         const run = toRun(row);
         const events = interruptedEvents(run, message);
         const lastSeq = events[events.length - 1].seq;
@@ -194,8 +194,8 @@ export class SqliteRunRepository extends RunRepository {
         this.stmt(`UPDATE campaigns SET status = 'failed', updated_at = ? WHERE id = ?`).run(at, run.campaignId);
         for (const event of events) this.stmt(`INSERT INTO events VALUES (?, ?, ?)`).run(run.id, event.seq, JSON.stringify(event));
         return { ...run, status: 'failed' as const, resultStatus: 'failed' as const, finishedAt: at, updatedAt: at, errors, lastSeq };
-      })()),
-    );
+      });
+    });
   }
 
   async ping(): Promise<void> {
@@ -263,15 +263,6 @@ export class SqliteRunRepository extends RunRepository {
 
   private runRow(tenantId: TenantId, runId: string): RunRow | undefined {
     return this.stmt(`SELECT * FROM runs WHERE id = ? AND tenant_id = ?`).get(runId, tenantId) as RunRow | undefined;
-  }
-
-  /** Maps SQLite failures to store errors. */
-  private guard<T>(work: () => T): T {
-    try {
-      return work();
-    } catch (error) {
-      throw this.storeError(error);
-    }
   }
 
   /** The store error for a failure; a duplicate event `seq` is a conflict. */

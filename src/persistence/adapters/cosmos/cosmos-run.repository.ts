@@ -5,7 +5,7 @@ import { ACTIVE_RUN_STATUSES } from '@app/contracts';
 import type { CosmosSettings } from '../../../config/app-config';
 import { NewCampaign, NewRun, RunOutcome, RunRepository, TenantId } from '../../run.repository';
 import { StoreConflictError, StoreError } from '../../store-errors';
-import { interruptedEvents } from '../../run-outcome';
+import { interruptedEvents, runOfBatch } from '../../run-outcome';
 import { createCosmosClient, ensureContainers } from './cosmos-setup';
 import { ArtifactDoc, assertItemSize, CampaignDoc, eventId, EventDoc, isValidId, MAX_BATCH_OPERATIONS, ReportDoc, RunDoc, RunRefDoc, toCampaign, toReport, toRun, toVersion, VersionDoc } from './cosmos-documents';
 import { endOfRunOperations, executeBatch, strip } from './cosmos-batch';
@@ -138,9 +138,8 @@ export class CosmosRunRepository extends RunRepository {
   }
 
   async appendEvents(tenantId: TenantId, events: readonly OrchestrationEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    const { runId } = events[0];
-    if (events.some((event) => event.runId !== runId)) throw new StoreError('appendEvents takes the events of one run');
+    const runId = runOfBatch(events);
+    if (runId === undefined) return;
     const ref = await this.runRef(tenantId, runId);
     if (!ref) throw new StoreConflictError('RUN_NOT_FOUND', `Run ${runId} not found`);
     if (ref.finished) throw new StoreConflictError('RUN_ALREADY_FINISHED', `Run ${runId} has already ended`);
@@ -148,10 +147,10 @@ export class CosmosRunRepository extends RunRepository {
     docs.forEach((doc) => assertItemSize(doc, 'event'));
     const duplicate = () => new StoreConflictError('STORE_ERROR', `Run ${runId} already has an event with one of the seqs ${events.map((e) => e.seq).join(', ')}`);
     // One event: a plain create. More: a transactional batch in the run's partition per 100 events.
-    const batches = docs.length === 1 ? [] : Array.from({ length: Math.ceil(docs.length / MAX_BATCH_OPERATIONS) }, (_, i) => docs.slice(i * MAX_BATCH_OPERATIONS, (i + 1) * MAX_BATCH_OPERATIONS));
     if (docs.length === 1) await this.guard(() => this.events.items.create(docs[0]), { 409: duplicate });
-    for (const batch of batches) {
-      const outcome = await executeBatch(this.events, runId, batch.map((doc): OperationInput => ({ operationType: 'Create', partitionKey: runId, resourceBody: doc as never })));
+    for (let start = 0; docs.length > 1 && start < docs.length; start += MAX_BATCH_OPERATIONS) {
+      const operations = docs.slice(start, start + MAX_BATCH_OPERATIONS).map((doc): OperationInput => ({ operationType: 'Create', partitionKey: runId, resourceBody: doc as never }));
+      const outcome = await executeBatch(this.events, runId, operations);
       if (outcome === 'status 409') throw duplicate();
       if (outcome !== 'ok') throw new StoreError(`The events of run ${runId} could not be written (${outcome})`);
     }
