@@ -322,7 +322,8 @@ async function llmScenario(name: string, llmArgs: Record<string, unknown>, env: 
 }
 
 async function firstArtifact(): Promise<void> {
-  const reps: Array<{ firstArtifactOverheadMs: Summary; totalOverheadMs: Summary; states: Record<string, number>; regenerated: number; phasesMs: Record<string, Summary> }> = [];
+  type Overheads = { firstArtifactOverheadMs: Summary; totalOverheadMs: Summary };
+  const reps: Array<Overheads & { nominal: Overheads; llmLatenessMs: Summary; states: Record<string, number>; regenerated: number; phasesMs: Record<string, Summary> }> = [];
   await llmScenario('s3', { delays: FIXED_DELAYS }, { LLM_STREAM: 'false' }, async (client, server) => {
     // A server in service has run its code many times: warm the JIT up with 150 concurrent runs (about 3 s), then a few sequential ones.
     await client.call('warmConcurrently', { concurrent: 50, rounds: 3, timeoutMs: 20_000 }, 90_000);
@@ -338,8 +339,11 @@ async function firstArtifact(): Promise<void> {
   const first = medianOf(reps, (r) => r.firstArtifactOverheadMs.p50);
   const total = medianOf(reps, (r) => r.totalOverheadMs.p50);
   const clean = reps.every((r) => r.regenerated === 0 && Object.keys(r.states).join() === 'Completed');
-  add(S, `time to first artifact - fastest agent (${FIXED_DELAYS.campaign_copy} ms), p50 | p99`, `${fmt(first)} | ${fmt(medianOf(reps, (r) => r.firstArtifactOverheadMs.p99))} ms`, '<= 5 ms', verdict(first <= 5));
-  add(S, `total time - critical path (${Math.max(FIXED_DELAYS.campaign_copy, FIXED_DELAYS.social_posts, FIXED_DELAYS.poster_concepts) + FIXED_DELAYS.audit_reports} ms), p50 | p99`, `${fmt(total)} | ${fmt(medianOf(reps, (r) => r.totalOverheadMs.p99))} ms${clean ? '' : ' (some runs regenerated!)'}`, '<= 10 ms', verdict(total <= 10 && clean));
+  add(S, `time to first artifact - fastest agent (as served: ${FIXED_DELAYS.campaign_copy} ms + the test server's lateness), p50 | p99`, `${fmt(first)} | ${fmt(medianOf(reps, (r) => r.firstArtifactOverheadMs.p99))} ms`, '<= 5 ms', verdict(first <= 5));
+  const nominalPath = Math.max(FIXED_DELAYS.campaign_copy, FIXED_DELAYS.social_posts, FIXED_DELAYS.poster_concepts) + FIXED_DELAYS.audit_reports;
+  add(S, `total time - critical path (as served: ${nominalPath} ms + lateness), p50 | p99`, `${fmt(total)} | ${fmt(medianOf(reps, (r) => r.totalOverheadMs.p99))} ms${clean ? '' : ' (some runs regenerated!)'}`, '<= 10 ms', verdict(total <= 10 && clean));
+  add(S, `the same against the nominal delays (${FIXED_DELAYS.campaign_copy} | ${nominalPath} ms), p50: first | total`, `${fmt(medianOf(reps, (r) => r.nominal.firstArtifactOverheadMs.p50))} | ${fmt(medianOf(reps, (r) => r.nominal.totalOverheadMs.p50))} ms`);
+  add(S, 'test server lateness per LLM call (answered - received - nominal delay), p50 | p99', `${fmt(medianOf(reps, (r) => r.llmLatenessMs.p50))} | ${fmt(medianOf(reps, (r) => r.llmLatenessMs.p99))} ms`);
   const phase = (k: string) => fmt(medianOf(reps, (r) => r.phasesMs[k].p50));
   add(S, 'where (p50, ms; server stamps are ms): start->Queued | ->LLM request | LLM answer->event | event->client', `${phase('startToQueued')} | ${phase('queuedToLlmRequest')} | ${phase('llmAnswerToCompletedEvent')} | ${phase('completedEventToReceipt')}`);
 }

@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import type { Socket } from 'socket.io-client';
 import { SAMPLE_BRIEF } from '../../test/support/llm-fixtures';
 import { EluMeter, round, serve } from '../lib/child';
-import { BenchLlm, PLATFORMS } from '../lib/llm-server';
+import { BenchLlm, PLATFORMS, type LlmCall } from '../lib/llm-server';
 import { ask, closeAll, connectMany, runPayload, TERMINAL } from '../lib/sockets';
 import { sleep, summary } from '../lib/stats';
 
@@ -66,18 +66,36 @@ function receiptOf(runId: string, test: (e: WireEvent) => boolean, timeoutMs: nu
 const isTerminal = (e: WireEvent) => TERMINAL.has(e.state);
 const isArtifact = (e: WireEvent) => e.phase === 'completed' && e.agentType !== 'audit';
 
-/** The critical path of a parallel run: per round, the slowest generator started, then the audit. */
-function criticalPath(events: WireEvent[]): number {
+/**
+ * The critical path of a parallel run: per round, the slowest generator started, then the audit.
+ * `llmMs(type)` is how long the model took for the next call of that agent (calls are taken in order).
+ */
+function criticalPath(events: WireEvent[], llmMs: (agentType: string) => number): number {
   let total = 0;
-  let round: string[] = [];
+  let round: number[] = [];
   for (const e of events) {
-    if (e.phase === 'started' && e.agentType && e.agentType !== 'audit') round.push(e.agentType);
+    if (e.phase === 'started' && e.agentType && e.agentType !== 'audit') round.push(llmMs(e.agentType));
     if (e.phase === 'started' && e.agentType === 'audit') {
-      total += Math.max(0, ...round.map((t) => delays[SCHEMA_OF[t]])) + delays.audit_reports;
+      total += Math.max(0, ...round) + llmMs('audit');
       round = [];
     }
   }
-  return total + (round.length ? Math.max(...round.map((t) => delays[SCHEMA_OF[t]])) : 0);
+  return total + (round.length ? Math.max(...round) : 0);
+}
+
+/** The model's time for each call as served (answer handed to the OS minus request received), per agent, in call order. */
+function servedTimes(calls: LlmCall[]): (agentType: string) => number {
+  const queues = new Map<string, number[]>();
+  for (const call of [...calls].sort((a, b) => a.receivedAt - b.receivedAt)) {
+    const list = queues.get(call.schema) ?? [];
+    list.push(call.answeredAt - call.receivedAt);
+    queues.set(call.schema, list);
+  }
+  return (agentType) => {
+    const time = queues.get(SCHEMA_OF[agentType])?.shift();
+    if (time === undefined) throw new Error(`no LLM call recorded for ${agentType}`);
+    return time;
+  };
 }
 
 async function untilCalls(tag: string, count: number, ready: (c: { streamingAt: number }) => boolean, timeoutMs: number): Promise<void> {
@@ -126,6 +144,11 @@ serve(
       const socket = sockets[0];
       const firstOverhead: number[] = [];
       const totalOverhead: number[] = [];
+      /** The same two overheads against the nominal delays: they also count the test server's own lateness. */
+      const firstOverNominal: number[] = [];
+      const totalOverNominal: number[] = [];
+      /** How much later than its nominal delay the test server answered (timer, parsing, writing), all calls. */
+      const lateness: number[] = [];
       /** Where the time goes: run:start to the first LLM request arriving here, and the fastest answer's end to its event. */
       const toFirstRequest: number[] = [];
       const answerToEvent: number[] = [];
@@ -149,23 +172,25 @@ serve(
         const terminal = events[events.length - 1];
         states[terminal.state] = (states[terminal.state] ?? 0) + 1;
         if (events.some((e) => e.phase === 'started' && e.agentType !== 'audit' && (e as { attempt?: number }).attempt! > 1)) regenerated++;
-        firstOverhead.push(first - t0 - fastest);
         const calls = llm.callsOf(tag);
+        for (const call of calls) lateness.push(call.answeredAt - call.receivedAt - delays[call.schema]);
+        const fastestCall = calls.find((c) => delays[c.schema] === fastest);
+        if (!fastestCall || calls.some((c) => !c.answeredAt)) throw new Error(`run ${ack.runId}: LLM calls missing or unanswered`);
+        firstOverhead.push(first - t0 - (fastestCall.answeredAt - fastestCall.receivedAt));
+        firstOverNominal.push(first - t0 - fastest);
         toFirstRequest.push(Math.min(...calls.map((c) => c.receivedAt)) - t0);
         for (const call of calls) (arrivals[call.schema] ??= []).push(call.receivedAt - t0);
-        const fastestCall = calls.find((c) => delays[c.schema] === fastest);
-        if (fastestCall) {
-          answerToEvent.push(first - (fastestCall.receivedAt + fastest));
-          const queued = Date.parse(events[0].timestamp);
-          const completed = events.find(isArtifact)!;
-          phases.startToQueued.push(queued - epoch(t0));
-          phases.queuedToLlmRequest.push(epoch(fastestCall.receivedAt) - queued);
-          phases.llmAnswerToCompletedEvent.push(Date.parse(completed.timestamp) - epoch(fastestCall.receivedAt + fastest));
-          phases.completedEventToReceipt.push(epoch(first) - Date.parse(completed.timestamp));
-        }
-        totalOverhead.push(end - t0 - criticalPath(events));
+        answerToEvent.push(first - fastestCall.answeredAt);
+        const queued = Date.parse(events[0].timestamp);
+        const completed = events.find(isArtifact)!;
+        phases.startToQueued.push(queued - epoch(t0));
+        phases.queuedToLlmRequest.push(epoch(fastestCall.receivedAt) - queued);
+        phases.llmAnswerToCompletedEvent.push(Date.parse(completed.timestamp) - epoch(fastestCall.answeredAt));
+        phases.completedEventToReceipt.push(epoch(first) - Date.parse(completed.timestamp));
+        totalOverhead.push(end - t0 - criticalPath(events, servedTimes(calls)));
+        totalOverNominal.push(end - t0 - criticalPath(events, (type) => delays[SCHEMA_OF[type]]));
       }
-      return { runs, states, regenerated, firstArtifactOverheadMs: summary(firstOverhead), totalOverheadMs: summary(totalOverhead), startToFirstLlmRequestMs: summary(toFirstRequest), llmAnswerToArtifactEventMs: summary(answerToEvent), phasesMs: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, summary(v)])), llmArrivalMs: Object.fromEntries(Object.entries(arrivals).map(([k, v]) => [k, summary(v)])), fastestAgentMs: fastest };
+      return { runs, states, regenerated, firstArtifactOverheadMs: summary(firstOverhead), totalOverheadMs: summary(totalOverhead), nominal: { firstArtifactOverheadMs: summary(firstOverNominal), totalOverheadMs: summary(totalOverNominal) }, llmLatenessMs: summary(lateness), startToFirstLlmRequestMs: summary(toFirstRequest), llmAnswerToArtifactEventMs: summary(answerToEvent), phasesMs: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, summary(v)])), llmArrivalMs: Object.fromEntries(Object.entries(arrivals).map(([k, v]) => [k, summary(v)])), fastestAgentMs: fastest };
     },
     /**
      * `batches` x `perBatch` runs: each batch starts its runs together (one socket each), waits

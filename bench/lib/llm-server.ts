@@ -16,6 +16,8 @@ export interface LlmCall {
   tag: string;
   schema: string;
   receivedAt: number;
+  /** When the whole answer was handed to the operating system (`finish`): answeredAt - receivedAt is the model's time as served. */
+  answeredAt: number;
   streamingAt: number;
   closedAt: number;
   finished: boolean;
@@ -67,7 +69,7 @@ export class BenchLlm {
   async start(delayMs: (schema: string) => number, stream?: { chunkDelayMs: number; deltas: number }): Promise<string> {
     this.server.respondWith(async (exchange) => {
       const schema = exchange.request.body?.response_format?.json_schema?.name ?? '';
-      const call: LlmCall = { tag: tagOf(exchange.request.body), schema, receivedAt: exchange.request.receivedAt, streamingAt: 0, closedAt: 0, finished: false };
+      const call: LlmCall = { tag: tagOf(exchange.request.body), schema, receivedAt: exchange.request.receivedAt, answeredAt: 0, streamingAt: 0, closedAt: 0, finished: false };
       let list = this.calls.get(call.tag);
       if (!list) this.calls.set(call.tag, (list = []));
       list.push(call);
@@ -77,6 +79,7 @@ export class BenchLlm {
         if (!call.streamingAt) call.streamingAt = performance.now();
         return write(...args);
       }) as typeof res.write;
+      res.once('finish', () => (call.answeredAt = performance.now()));
       res.once('close', () => {
         call.closedAt = performance.now();
         call.finished = res.writableFinished;

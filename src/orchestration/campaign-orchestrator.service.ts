@@ -5,7 +5,7 @@ import { Observable, ReplaySubject } from 'rxjs';
 import type { ExecutionMode, OrchestrationEvent, OrchestrationRequest, OrchestrationResult } from '@app/contracts';
 import { AppConfig } from '../config/app-config';
 import { AgentSet } from '../agents/agent';
-import { instruments, recordRunResult } from '../telemetry/instruments';
+import { countActiveRun, recordRunResult } from '../telemetry/instruments';
 import { endSpan, startRunSpan } from '../telemetry/tracing';
 import type { ExecutionStrategy } from './execution-strategy';
 import { abortCauseOf, RunAbort } from './orchestration-errors';
@@ -71,7 +71,7 @@ export class CampaignOrchestrator {
     );
     // One span per run, child of the call that started it; all of the run's work runs in its context.
     const { span, context: runContext } = startRunSpan({ runId, campaignId: valid.campaignId, executionMode: run.request.executionMode });
-    instruments().activeRuns.add(1);
+    countActiveRun(1);
     const result = context.with(runContext, () => {
       run.emit('Queued', `Run queued (${run.request.executionMode})`, {
         metadata: { executionMode: run.request.executionMode, selectedPlatforms: run.request.selectedPlatforms },
@@ -82,7 +82,7 @@ export class CampaignOrchestrator {
       return this.execute(run, controller, span).finally(() => {
         signal?.removeEventListener('abort', onCallerAbort);
         this.registry.release(runId);
-        instruments().activeRuns.add(-1);
+        countActiveRun(-1);
       });
     });
     return { runId, campaignId: valid.campaignId, events$: events.asObservable(), result, context: runContext };

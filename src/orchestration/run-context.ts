@@ -14,7 +14,7 @@ import type {
 import type { OrchestrationSettings } from '../config/app-config';
 import { AgentContext, AgentOutcome, AgentSet, GenerationInput } from '../agents/agent';
 import { AgentError } from '../agents/agent-errors';
-import { instruments } from '../telemetry/instruments';
+import { countEvent } from '../telemetry/instruments';
 import { RunAbort } from './orchestration-errors';
 import { RunState } from './run-state';
 
@@ -79,7 +79,7 @@ export class RunContext {
       ...(fields.metadata ? { metadata: fields.metadata } : {}),
     };
     this.events.next(event);
-    instruments().events.add(1, { state });
+    countEvent(state);
     // Every state transition, once; the log mixin adds the run, trace and span ids.
     RunContext.logger.log({ seq: event.seq, state, agentType: event.agentType, phase: event.phase, attempt: event.attempt, msg: message });
     return event;

@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { Observable, Subject } from 'rxjs';
 import { isTerminalState, OrchestrationEvent } from '@app/contracts';
+import type { TenantId } from '../persistence/run.repository';
+
+interface Channel {
+  subject: Subject<OrchestrationEvent>;
+  tenantId: TenantId;
+  /** The `seq` of the last event published (0 before the first). */
+  lastSeq: number;
+}
 
 /**
  * Live events of the runs executing in this process, one channel per run. An event is published
@@ -9,28 +17,40 @@ import { isTerminalState, OrchestrationEvent } from '@app/contracts';
  */
 @Injectable()
 export class RunEventBus {
-  private readonly channels = new Map<string, Subject<OrchestrationEvent>>();
+  private readonly channels = new Map<string, Channel>();
 
+  /** Publishes a stored event of a run executing here; events come in `seq` order. */
   publish(event: OrchestrationEvent): void {
     const channel = this.channels.get(event.runId);
     if (!channel) return;
-    channel.next(event);
+    // Set first: a subscriber that joins while this event is delivered and already has it needs nothing older.
+    channel.lastSeq = event.seq;
+    channel.subject.next(event);
     if (isTerminalState(event.state)) {
       this.channels.delete(event.runId);
-      channel.complete();
+      channel.subject.complete();
     }
   }
 
-  /** Opens the channel of a run about to execute. */
-  open(runId: string): void {
-    if (!this.channels.has(runId)) this.channels.set(runId, new Subject());
+  /** Opens the channel of a run of `tenantId` about to execute. */
+  open(runId: string, tenantId: TenantId): void {
+    if (!this.channels.has(runId)) this.channels.set(runId, { subject: new Subject(), tenantId, lastSeq: 0 });
   }
 
   /** Ends a run's channel without a terminal event (its subscribers fall back to the store). */
   close(runId: string): void {
     const channel = this.channels.get(runId);
     this.channels.delete(runId);
-    channel?.complete();
+    channel?.subject.complete();
+  }
+
+  /**
+   * True when `runId` executes here for `tenantId` and nothing after `afterSeq` was published yet:
+   * a subscriber that subscribes to `live(runId)` now gets every later event, with no store read.
+   */
+  upToDate(tenantId: TenantId, runId: string, afterSeq: number): boolean {
+    const channel = this.channels.get(runId);
+    return channel !== undefined && channel.tenantId === tenantId && channel.lastSeq <= afterSeq;
   }
 
   /** Live events of `runId`; completes at once when the run is not executing here. */
@@ -41,7 +61,7 @@ export class RunEventBus {
         subscriber.complete();
         return undefined;
       }
-      return channel.subscribe(subscriber);
+      return channel.subject.subscribe(subscriber);
     });
   }
 

@@ -29,12 +29,19 @@ function fakeStore(stored: OrchestrationEvent[], known = true) {
   return { repository, release };
 }
 
+/** The channel of a run executing here for tenant `t`, with the events it has already published (stored ones are published in order). */
+function openChannel(...published: OrchestrationEvent[]): RunEventBus {
+  const bus = new RunEventBus();
+  bus.open('run-1', 't');
+  published.forEach((e) => bus.publish(e));
+  return bus;
+}
+
 describe(RunEventsService.name, () => {
   it('replays stored events, then live ones, without gap or duplicate when events arrive during the replay', async () => {
     const stored = [event(1, 'Queued'), event(2), event(3)];
     const { repository, release } = fakeStore(stored);
-    const bus = new RunEventBus();
-    bus.open('run-1');
+    const bus = openChannel(event(1, 'Queued'), event(2));
     const collected = lastValueFrom(new RunEventsService(repository, bus).stream('t', 'run-1', 1).pipe(toArray()));
 
     // Published while the replay read is still in flight: 3 is also in the store, 4 and 5 are not yet.
@@ -52,8 +59,7 @@ describe(RunEventsService.name, () => {
   it('with a hand-over, stops once caught up with the live run, hands over between two publishes, and completes', async () => {
     const stored = [event(1, 'Queued'), event(2)];
     const { repository, release } = fakeStore(stored);
-    const bus = new RunEventBus();
-    bus.open('run-1');
+    const bus = openChannel(event(1, 'Queued'), event(2));
     const events = new RunEventsService(repository, bus);
     const seen: number[] = [];
     const handedOver: number[] = [];
@@ -81,8 +87,7 @@ describe(RunEventsService.name, () => {
     expect((await lastValueFrom(new RunEventsService(finished.repository, new RunEventBus()).stream('t', 'run-1', 0, handOver).pipe(toArray()))).map((e) => e.seq)).toEqual([1, 2]);
 
     const ending = fakeStore([event(1, 'Queued')]);
-    const bus = new RunEventBus();
-    bus.open('run-1');
+    const bus = openChannel(event(1, 'Queued'));
     const collected = lastValueFrom(new RunEventsService(ending.repository, bus).stream('t', 'run-1', 0, handOver).pipe(toArray()));
     bus.publish(event(2, 'Cancelled'));
     ending.release();
@@ -110,11 +115,42 @@ describe(RunEventsService.name, () => {
     await expect(lastValueFrom(new RunEventsService(repository, new RunEventBus()).stream('t', 'run-1'))).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
   });
 
+  it('reads nothing from the store for a subscriber that has every event published so far, and still gets every later one', async () => {
+    const getRun = jest.fn();
+    const listEvents = jest.fn();
+    const events = new RunEventsService({ getRun, listEvents } as unknown as RunRepository, openChannel(event(1, 'Queued')));
+    const seen: number[] = [];
+    let completed = false;
+    events.stream('t', 'run-1', 1).subscribe({ next: (e) => seen.push(e.seq), complete: () => (completed = true) });
+    const bus = (events as unknown as { bus: RunEventBus }).bus;
+    bus.publish(event(2));
+    await new Promise((resolve) => setImmediate(resolve));
+    bus.publish(event(3));
+    bus.publish(event(4, 'Completed'));
+
+    expect(seen).toEqual([2, 3, 4]);
+    expect(completed).toBe(true);
+    expect(getRun).not.toHaveBeenCalled();
+    expect(listEvents).not.toHaveBeenCalled();
+  });
+
+  it('hands a just-started run over at once, and sends another tenant through the store (RUN_NOT_FOUND)', async () => {
+    const handOver = jest.fn();
+    const { repository, release } = fakeStore([], false);
+    release();
+    const events = new RunEventsService(repository, openChannel());
+    const own = lastValueFrom(events.stream('t', 'run-1', 0, handOver).pipe(toArray()));
+    expect(await own).toEqual([]);
+    expect(handOver).toHaveBeenCalledTimes(1);
+
+    await expect(lastValueFrom(events.stream('other-tenant', 'run-1', 0, handOver))).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
+    expect(handOver).toHaveBeenCalledTimes(1);
+  });
+
   it('stops listening to the live channel when the subscriber leaves', async () => {
     const { repository, release } = fakeStore([event(1, 'Queued')]);
     release();
-    const bus = new RunEventBus();
-    bus.open('run-1');
+    const bus = openChannel(event(1, 'Queued'));
     const seen: number[] = [];
     const subscription = new RunEventsService(repository, bus).stream('t', 'run-1').subscribe((e) => seen.push(e.seq));
     await new Promise((resolve) => setImmediate(resolve));
@@ -127,13 +163,15 @@ describe(RunEventsService.name, () => {
 describe(RunEventBus.name, () => {
   it('delivers to subscribers of the run only and closes the channel with the terminal event', () => {
     const bus = new RunEventBus();
-    bus.open('run-1');
+    bus.open('run-1', 't');
     const seen: number[] = [];
     let completed = false;
     bus.live('run-1').subscribe({ next: (e) => seen.push(e.seq), complete: () => (completed = true) });
     bus.publish({ ...event(1), runId: 'other' });
     bus.publish(event(1));
+    expect([bus.upToDate('t', 'run-1', 0), bus.upToDate('t', 'run-1', 1), bus.upToDate('u', 'run-1', 1)]).toEqual([false, true, false]);
     bus.publish(event(2, 'Failed'));
+    expect(bus.upToDate('t', 'run-1', 2)).toBe(false);
     expect(seen).toEqual([1, 2]);
     expect(completed).toBe(true);
     expect(bus.size).toBe(0);
@@ -143,7 +181,7 @@ describe(RunEventBus.name, () => {
     const bus = new RunEventBus();
     let done = 0;
     bus.live('nope').subscribe({ complete: () => done++ });
-    bus.open('run-1');
+    bus.open('run-1', 't');
     bus.live('run-1').subscribe({ complete: () => done++ });
     bus.close('run-1');
     expect(done).toBe(2);

@@ -7,9 +7,10 @@ import { RunEventBus } from './run-event-bus';
 
 /**
  * A run's events after a given `seq`: the stored ones, then the live ones, with no gap and no
- * duplicate. It subscribes to the live channel first and buffers, reads the store, emits the
- * stored events, then the buffered and live ones whose `seq` is new. Completes after the terminal
- * event; a finished run replays from the store and completes.
+ * duplicate. It subscribes to the live channel first and buffers, reads the store (unless nothing
+ * after `afterSeq` was published yet by a run executing here), emits the stored events, then the
+ * buffered and live ones whose `seq` is new. Completes after the terminal event; a finished run
+ * replays from the store and completes.
  */
 @Injectable()
 export class RunEventsService {
@@ -41,7 +42,10 @@ export class RunEventsService {
         next: (event) => (replayed ? deliver(event) : buffer.push(event)),
         complete: () => (liveEnded = true),
       });
-      this.stored(tenantId, runId, afterSeq)
+      // A subscriber that already has every published event of a run executing here (the client that
+      // has just started it) needs no replay: the store holds nothing it will not get live.
+      const replay = this.bus.upToDate(tenantId, runId, afterSeq) ? Promise.resolve([]) : this.stored(tenantId, runId, afterSeq);
+      replay
         .then((stored) => {
           stored.forEach(deliver);
           buffer.forEach(deliver);

@@ -61,7 +61,7 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
       tenantId,
       run: { id: runId, campaignId: campaign.id, executionMode: request.executionMode!, selectedPlatforms: request.selectedPlatforms },
     });
-    this.bus.open(runId);
+    this.bus.open(runId, tenantId);
     this.track(tenantId, this.orchestrator.run(withIds(request, campaign.id, runId)));
     return { runId, campaignId: campaign.id, status: run.status };
   }

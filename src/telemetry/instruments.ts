@@ -4,8 +4,48 @@ import type { OrchestrationResult } from '@app/contracts';
 /** Buckets for durations in milliseconds, from sub-millisecond engine steps to two-minute runs. */
 const MS_BUCKETS = [0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 120000];
 
+/**
+ * The counts behind the observable instruments: an event, a run or an agent's tokens only add to
+ * these (no attribute hashing on the hot path); the SDK reads them at each collection.
+ */
+const tallies = {
+  /** Events emitted, by state. */
+  events: new Map<string, number>(),
+  /** Tokens used, by agent type, then kind. */
+  tokens: new Map<string, { prompt: number; completion: number }>(),
+  activeRuns: 0,
+};
+
+/** Counts one run event of `state`. */
+export function countEvent(state: string): void {
+  tallies.events.set(state, (tallies.events.get(state) ?? 0) + 1);
+}
+
+/** Counts the tokens of one agent execution. */
+export function countTokens(agentType: string, usage: { promptTokens: number; completionTokens: number }): void {
+  let tokens = tallies.tokens.get(agentType);
+  if (!tokens) tallies.tokens.set(agentType, (tokens = { prompt: 0, completion: 0 }));
+  tokens.prompt += usage.promptTokens;
+  tokens.completion += usage.completionTokens;
+}
+
+/** Counts a run starting (+1) or ending (-1) in this process. */
+export function countActiveRun(delta: 1 | -1): void {
+  tallies.activeRuns += delta;
+}
+
 function create() {
   const meter = metrics.getMeter('campaign-orchestrator');
+  meter.createObservableCounter('orchestration.events', { description: 'Run events emitted, by state' }).addCallback((result) => {
+    for (const [state, count] of tallies.events) result.observe(count, { state });
+  });
+  meter.createObservableCounter('llm.tokens', { description: 'LLM tokens used, by agent type and kind (prompt, completion)' }).addCallback((result) => {
+    for (const [type, tokens] of tallies.tokens) {
+      result.observe(tokens.prompt, { 'agent.type': type, kind: 'prompt' });
+      result.observe(tokens.completion, { 'agent.type': type, kind: 'completion' });
+    }
+  });
+  meter.createObservableUpDownCounter('orchestration.runs.active', { description: 'Runs executing in this process' }).addCallback((result) => result.observe(tallies.activeRuns));
   const ms = (name: string, description: string) => meter.createHistogram(name, { description, unit: 'ms', advice: { explicitBucketBoundaries: MS_BUCKETS } });
   return {
     provider: metrics.getMeterProvider(),
@@ -17,9 +57,6 @@ function create() {
     storeDuration: ms('store.operation.duration', 'Duration of one store operation, by operation and outcome'),
     deliveryLag: ms('realtime.event.delivery_lag', 'Time from the creation of an event to its emission to a subscriber'),
     runs: meter.createCounter('orchestration.runs', { description: 'Runs ended, by final status' }),
-    events: meter.createCounter('orchestration.events', { description: 'Run events emitted, by state' }),
-    tokens: meter.createCounter('llm.tokens', { description: 'LLM tokens used, by agent type and kind (prompt, completion)' }),
-    activeRuns: meter.createUpDownCounter('orchestration.runs.active', { description: 'Runs executing in this process' }),
     sockets: meter.createUpDownCounter('realtime.sockets.connected', { description: 'Connected Socket.IO clients' }),
   };
 }

@@ -4,7 +4,7 @@ import { Agent, AgentContext, AgentOutcome, AgentSet, AuditAgentPort, GeneratorA
 import { isLlmAborted } from '../llm/llm-errors';
 import { RunAbort } from '../orchestration/orchestration-errors';
 import type { RunRepository } from '../persistence/run.repository';
-import { instruments } from './instruments';
+import { countTokens, instruments } from './instruments';
 import { inSpan } from './tracing';
 
 /** The outcome label of a failure: the abort cause (CANCELLED, AGENT_TIMEOUT…) or the error code. */
@@ -36,8 +36,7 @@ function traceAgent<I, O>(agent: Agent<I, O>, attemptOf: (input: I) => number): 
       try {
         const outcome = await inSpan(`agent.${type}`, attributes, () => labelled(() => agent.execute(input, context)));
         m.agentDuration.record(performance.now() - start, { 'agent.type': type, outcome: 'ok' });
-        m.tokens.add(outcome.usage.promptTokens, { 'agent.type': type, kind: 'prompt' });
-        m.tokens.add(outcome.usage.completionTokens, { 'agent.type': type, kind: 'completion' });
+        countTokens(type, outcome.usage);
         return outcome;
       } catch (error) {
         m.agentDuration.record(performance.now() - start, { 'agent.type': type, outcome: failureCode(error) });

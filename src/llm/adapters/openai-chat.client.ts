@@ -33,8 +33,16 @@ export abstract class OpenAiChatClient extends LlmClient {
 
   async complete(request: LlmRequest): Promise<LlmResponse> {
     if (request.signal.aborted) throw new LlmAbortedError(request.signal.reason);
-    const deadline = AbortSignal.timeout(request.timeoutMs);
-    const signal = AbortSignal.any([request.signal, deadline]);
+    // One signal for the HTTP calls: aborted by the caller's signal or at the deadline (cheaper than AbortSignal.any + timeout).
+    const controller = new AbortController();
+    const signal = controller.signal;
+    let timedOut = false;
+    const deadline = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new LlmError('LLM_TIMEOUT', `LLM call exceeded ${request.timeoutMs} ms`));
+    }, request.timeoutMs).unref();
+    const onCallerAbort = () => controller.abort(request.signal.reason);
+    request.signal.addEventListener('abort', onCallerAbort, { once: true });
     const body: ChatCompletionCreateParamsBase = {
       model: this.options.model,
       messages: request.messages,
@@ -46,22 +54,19 @@ export abstract class OpenAiChatClient extends LlmClient {
     const requestOptions = { signal, timeout: Math.max(1, Math.round(Math.min(this.options.requestTimeoutMs, request.timeoutMs))) };
     // The SDK sleeps between retries without watching the signal (and honours any retry-after),
     // so the call is raced against the signal: a cancel or the deadline settles it at once.
-    let release = () => {};
-    const aborted = new Promise<never>((_, reject) => {
-      const onAbort = () => reject(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-      release = () => signal.removeEventListener('abort', onAbort);
-    });
+    const aborted = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+    aborted.catch(() => undefined);
     const work = this.options.stream ? this.completeStreamed(body, requestOptions) : this.completeOnce(body, requestOptions);
     work.catch(() => undefined);
     try {
       return await Promise.race([work, aborted]);
     } catch (error) {
       if (request.signal.aborted) throw new LlmAbortedError(request.signal.reason);
-      if (deadline.aborted) throw new LlmError('LLM_TIMEOUT', `LLM call exceeded ${request.timeoutMs} ms`, { cause: error });
+      if (timedOut) throw new LlmError('LLM_TIMEOUT', `LLM call exceeded ${request.timeoutMs} ms`, { cause: error });
       throw toLlmError(error);
     } finally {
-      release();
+      clearTimeout(deadline);
+      request.signal.removeEventListener('abort', onCallerAbort);
     }
   }
 

@@ -57,6 +57,8 @@ export class SqliteRunRepository extends RunRepository {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
+    // The savepoint of each write in a group commit keeps its undo pages in memory, not in a temporary file.
+    this.db.pragma('temp_store = MEMORY');
     migrate(this.db);
   }
 
