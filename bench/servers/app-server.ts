@@ -64,12 +64,37 @@ async function main(): Promise<void> {
         return performance.eventLoopUtilization();
       },
       loopStats,
+      coldFactor,
       profileStart: () => profiler.start(),
       profileStop: (args: { file: string }) => profiler.stop(args),
     },
     { url: `http://127.0.0.1:${port}`, pid: process.pid },
     () => app.close(),
   );
+}
+
+/**
+ * How much slower this process runs the same small task after an idle gap than back to back (the
+ * caches lose the working set while a run waits for its model): JSON round trip of an event the
+ * size of an artifact event, `rounds` times each way, median of each, as a ratio.
+ */
+async function coldFactor({ rounds = 15, idleMs = 300 }: { rounds?: number; idleMs?: number } = {}) {
+  const event = { seq: 4, state: 'GeneratingCopy', metadata: { content: { sections: Array.from({ length: 12 }, (_, i) => ({ title: `Section ${i}`, text: 'lorem ipsum dolor sit amet '.repeat(20) })) } } };
+  const task = () => {
+    const start = performance.now();
+    JSON.parse(JSON.stringify(event));
+    return performance.now() - start;
+  };
+  const median = (values: number[]) => values.sort((a, b) => a - b)[values.length >> 1];
+  const hot: number[] = [];
+  const cold: number[] = [];
+  for (let i = 0; i < rounds * 2; i++) task();
+  for (let i = 0; i < rounds; i++) hot.push(task());
+  for (let i = 0; i < rounds; i++) {
+    await new Promise((resolve) => setTimeout(resolve, idleMs));
+    cold.push(task());
+  }
+  return { hotUs: median(hot) * 1000, coldUs: median(cold) * 1000, factor: median(cold) / median(hot) };
 }
 
 main().catch((error: unknown) => {
