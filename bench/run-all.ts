@@ -324,6 +324,7 @@ async function llmScenario(name: string, llmArgs: Record<string, unknown>, env: 
 async function firstArtifact(): Promise<void> {
   type Overheads = { firstArtifactOverheadMs: Summary; totalOverheadMs: Summary };
   const reps: Array<Overheads & { nominal: Overheads; llmLatenessMs: Summary; states: Record<string, number>; regenerated: number; phasesMs: Record<string, Summary> }> = [];
+  let cold = { hotUs: NaN, coldUs: NaN, factor: NaN };
   await llmScenario('s3', { delays: FIXED_DELAYS }, { LLM_STREAM: 'false' }, async (client, server) => {
     // A server in service has run its code many times: warm the JIT up with 150 concurrent runs (about 3 s), then a few sequential ones.
     await client.call('warmConcurrently', { concurrent: 50, rounds: 3, timeoutMs: 20_000 }, 90_000);
@@ -331,11 +332,10 @@ async function firstArtifact(): Promise<void> {
     for (let rep = 0; rep < REPS; rep++) {
       const result = await profiled(server, 's3-server', rep === REPS - 1, () => client.call('firstArtifact', { runs: 8, warmup: 0, timeoutMs: 10_000 }, 60_000));
       reps.push(result);
-      if (rep === 0) details.s3cold = await server.call('coldFactor', {}, 30_000);
+      if (rep === 0) cold = await server.call('coldFactor', {}, 30_000);
       log(`s3 rep ${rep + 1}: first artifact overhead p50 ${fmt(result.firstArtifactOverheadMs.p50)} ms, total overhead p50 ${fmt(result.totalOverheadMs.p50)} ms, ${JSON.stringify(result.states)}`);
     }
   });
-  const cold = details.s3cold as { hotUs: number; coldUs: number; factor: number };
   details.s3 = { delaysMs: FIXED_DELAYS, reps, cold };
   const S = '3 first artifact';
   const first = medianOf(reps, (r) => r.firstArtifactOverheadMs.p50);

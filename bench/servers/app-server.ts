@@ -11,6 +11,7 @@ import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:pe
 import { collectGarbage, serve } from '../lib/child';
 import { fromDist, ROOT } from '../lib/paths';
 import { profiler } from '../lib/profiler';
+import { median, sleep } from '../lib/stats';
 
 /** Garbage-collection pauses and event-loop delay since the last `loopStats` call (diagnosis of latency tails). */
 const gcPauses: number[] = [];
@@ -85,13 +86,12 @@ async function coldFactor({ rounds = 15, idleMs = 300 }: { rounds?: number; idle
     JSON.parse(JSON.stringify(event));
     return performance.now() - start;
   };
-  const median = (values: number[]) => values.sort((a, b) => a - b)[values.length >> 1];
   const hot: number[] = [];
   const cold: number[] = [];
   for (let i = 0; i < rounds * 2; i++) task();
   for (let i = 0; i < rounds; i++) hot.push(task());
   for (let i = 0; i < rounds; i++) {
-    await new Promise((resolve) => setTimeout(resolve, idleMs));
+    await sleep(idleMs);
     cold.push(task());
   }
   return { hotUs: median(hot) * 1000, coldUs: median(cold) * 1000, factor: median(cold) / median(hot) };

@@ -36,10 +36,11 @@ export abstract class OpenAiChatClient extends LlmClient {
     // One signal for the HTTP calls: aborted by the caller's signal or at the deadline (cheaper than AbortSignal.any + timeout).
     const controller = new AbortController();
     const signal = controller.signal;
+    const timeoutMessage = `LLM call exceeded ${request.timeoutMs} ms`;
     let timedOut = false;
     const deadline = setTimeout(() => {
       timedOut = true;
-      controller.abort(new LlmError('LLM_TIMEOUT', `LLM call exceeded ${request.timeoutMs} ms`));
+      controller.abort(new LlmError('LLM_TIMEOUT', timeoutMessage));
     }, request.timeoutMs).unref();
     const onCallerAbort = () => controller.abort(request.signal.reason);
     request.signal.addEventListener('abort', onCallerAbort, { once: true });
@@ -62,7 +63,7 @@ export abstract class OpenAiChatClient extends LlmClient {
       return await Promise.race([work, aborted]);
     } catch (error) {
       if (request.signal.aborted) throw new LlmAbortedError(request.signal.reason);
-      if (timedOut) throw new LlmError('LLM_TIMEOUT', `LLM call exceeded ${request.timeoutMs} ms`, { cause: error });
+      if (timedOut) throw new LlmError('LLM_TIMEOUT', timeoutMessage, { cause: error });
       throw toLlmError(error);
     } finally {
       clearTimeout(deadline);
