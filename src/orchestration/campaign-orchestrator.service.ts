@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { Context, context, type Span } from '@opentelemetry/api';
 import { Observable, ReplaySubject } from 'rxjs';
 import type { ExecutionMode, OrchestrationEvent, OrchestrationRequest, OrchestrationResult } from '@app/contracts';
 import { AppConfig } from '../config/app-config';
 import { AgentSet } from '../agents/agent';
 import { countActiveRun, recordRunResult } from '../telemetry/instruments';
+import { RunLog } from '../telemetry/run-log';
 import { endSpan, startRunSpan } from '../telemetry/tracing';
 import type { ExecutionStrategy } from './execution-strategy';
 import { abortCauseOf, RunAbort } from './orchestration-errors';
@@ -49,6 +50,8 @@ export class CampaignOrchestrator {
     private readonly agents: AgentSet,
     private readonly config: AppConfig,
     private readonly registry: RunRegistry,
+    /** Where state transitions are logged: the server's pino output, or Nest's logger by default. */
+    @Optional() private readonly runLog: RunLog = new RunLog(),
   ) {}
 
   /**
@@ -62,15 +65,17 @@ export class CampaignOrchestrator {
     const controller = new AbortController();
     this.registry.register(runId, controller);
     const events = new ReplaySubject<OrchestrationEvent>();
+    const executionMode = valid.executionMode ?? 'parallel';
+    // One span per run, child of the call that started it; all of the run's work runs in its context.
+    const { span, context: runContext } = startRunSpan({ runId, campaignId: valid.campaignId, executionMode });
     const run = new RunContext(
-      { ...valid, runId, executionMode: valid.executionMode ?? 'parallel' },
+      { ...valid, runId, executionMode },
       this.config.orchestration,
       this.agents,
       events,
       controller.signal,
+      this.runLog.forRun({ runId, campaignId: valid.campaignId }, span.spanContext()),
     );
-    // One span per run, child of the call that started it; all of the run's work runs in its context.
-    const { span, context: runContext } = startRunSpan({ runId, campaignId: valid.campaignId, executionMode: run.request.executionMode });
     countActiveRun(1);
     const result = context.with(runContext, () => {
       run.emit('Queued', `Run queued (${run.request.executionMode})`, {

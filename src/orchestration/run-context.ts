@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Logger } from '@nestjs/common';
 import type { Subject } from 'rxjs';
 import type {
   AgentType,
@@ -15,6 +14,7 @@ import type { OrchestrationSettings } from '../config/app-config';
 import { AgentContext, AgentOutcome, AgentSet, GenerationInput } from '../agents/agent';
 import { AgentError } from '../agents/agent-errors';
 import { countEvent } from '../telemetry/instruments';
+import type { TransitionLog } from '../telemetry/run-log';
 import { RunAbort } from './orchestration-errors';
 import { RunState } from './run-state';
 
@@ -39,7 +39,6 @@ interface EventFields {
  * event), nothing more is emitted or recorded, so late answers of aborted calls are dropped.
  */
 export class RunContext {
-  private static readonly logger = new Logger('Run');
   readonly state: RunState;
   private seq = 0;
   private closed = false;
@@ -53,6 +52,8 @@ export class RunContext {
     private readonly events: Subject<OrchestrationEvent>,
     /** Aborted on cancel or run timeout. */
     readonly signal: AbortSignal,
+    /** Logs each state transition, with the run's ids. */
+    private readonly log: TransitionLog,
   ) {
     this.state = new RunState(request.runId, request.campaignId, request.executionMode);
   }
@@ -80,8 +81,8 @@ export class RunContext {
     };
     this.events.next(event);
     countEvent(state);
-    // Every state transition, once; the log mixin adds the run, trace and span ids.
-    RunContext.logger.log({ seq: event.seq, state, agentType: event.agentType, phase: event.phase, attempt: event.attempt, msg: message });
+    // Every state transition, once.
+    this.log({ seq: event.seq, state, agentType: event.agentType, phase: event.phase, attempt: event.attempt, msg: message });
     return event;
   }
 

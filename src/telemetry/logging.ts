@@ -1,6 +1,6 @@
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { Params } from 'nestjs-pino';
-import { destination as pinoDestination, type DestinationStream } from 'pino';
+import { destination as pinoDestination, transport as pinoTransport, type DestinationStream } from 'pino';
 import type { AppConfig } from '../config/app-config';
 import { activeRun } from './tracing';
 
@@ -20,32 +20,44 @@ export function logContext(): Record<string, string> {
   return fields;
 }
 
+/** Where the server's log lines go and from which level: shared by the app logger and the run log. */
+export interface LogOutput {
+  readonly level: string;
+  readonly stream: DestinationStream;
+}
+
+/** Injection token of the `LogOutput`. */
+export const LOG_OUTPUT = Symbol('LOG_OUTPUT');
+
 /**
- * Standard output as pino writes it by default (asynchronous, flushed at exit), except that each
- * write is at most 4 KiB: pino's writer measures the pending chunk on every line (`maxWrite`, 16 KiB
- * by default), which cost about a tenth of the CPU of a busy run (one line per state transition).
+ * The log output: `destination` when given (tests capture lines), pino-pretty in development, and
+ * otherwise standard output as pino writes it by default (asynchronous, flushed at exit), except
+ * that each write is at most 4 KiB: pino's writer measures the pending chunk on every line
+ * (`maxWrite`, 16 KiB by default), which cost about a tenth of the CPU of a busy run.
  */
-function stdoutDestination(): DestinationStream {
-  return pinoDestination({ dest: 1, sync: false, maxWrite: 4096 });
+export function logOutput(config: AppConfig, destination?: DestinationStream): LogOutput {
+  const level = config.telemetry.logLevel;
+  if (destination) return { level, stream: destination };
+  if (config.nodeEnv === 'development') {
+    return { level, stream: pinoTransport({ target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } }) };
+  }
+  return { level, stream: pinoDestination({ dest: 1, sync: false, maxWrite: 4096 }) };
 }
 
 /**
- * Structured JSON logs through nestjs-pino (pretty in development), with request logging except
- * for probes and scrapes, and the run and trace context on every line.
- * @param destination where lines go (tests capture them); stdout by default.
+ * Structured JSON logs through nestjs-pino, with request logging except for probes and scrapes,
+ * and the run and trace context on every line.
  */
-export function loggerParams(config: AppConfig, destination?: DestinationStream): Params {
-  const pretty = config.nodeEnv === 'development' && !destination;
+export function loggerParams(output: LogOutput): Params {
   return {
     pinoHttp: {
       // Lines logged while serving a request carry its id, not the whole request.
       quietReqLogger: true,
-      level: config.telemetry.logLevel,
+      level: output.level,
       redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
       mixin: logContext,
       autoLogging: { ignore: (req) => /^\/(api\/health|metrics)/.test(req.url ?? '') },
-      ...(pretty ? { transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } } } : {}),
-      ...(destination ? { stream: destination } : pretty ? {} : { stream: stdoutDestination() }),
+      stream: output.stream,
     },
   };
 }

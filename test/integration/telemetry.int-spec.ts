@@ -161,10 +161,17 @@ describe('Telemetry of runs', () => {
     const events = (await (await rest('GET', `/api/runs/${runId}/events`)).json()) as { seq: number }[];
     const transitions = runLines.filter((l) => l.context === 'Run');
     expect(transitions.map((l) => l.seq)).toEqual(events.map((e) => e.seq));
+    // The run log binds the run's span, the same level and output as the app's, with the message as msg.
+    for (const line of transitions) {
+      expect(line).toMatchObject({ level: 30, spanId: run.spanContext().spanId, msg: expect.any(String), state: expect.any(String) });
+    }
     for (const line of runLines) {
       expect(line).toMatchObject({ runId, campaignId: run.attributes['campaign.id'], traceId: run.spanContext().traceId, spanId: expect.any(String) });
     }
     expect(raw.length).toBeGreaterThan(0);
+    const rawTransitions = raw.filter((line) => line.includes(`"runId":"${runId}"`) && line.includes('"context":"Run"'));
+    expect(rawTransitions).toHaveLength(events.length);
+    for (const line of rawTransitions) expect(line.split('"msg":')).toHaveLength(2);
     for (const line of raw) {
       expect(line).not.toContain(TOKEN);
       expect(line).not.toContain(API_KEY);
