@@ -6,7 +6,7 @@ import type {
   VisualConceptOutput,
 } from '@app/contracts';
 import type { GenerationInput } from '../../agents/agent';
-import { characterCount } from '../../agents/text';
+import { characterCount, wordCount } from '../../agents/text';
 
 /** The mistakes the offline model makes on a first attempt for this brief. */
 export interface OfflineMistakes {
@@ -135,10 +135,10 @@ class Writer {
   /** Body copy of about `target` words, within [`min`, `max`] words. */
   body(target: number, min: number, max: number, offset: number): string {
     const out = [...this.keywordSentences()];
-    let count = words(out.join(' ')).length;
+    let count = out.reduce((sum, sentence) => sum + wordCount(sentence), 0);
     for (let i = 0; count < target && i < this.pool.length * 4; i++) {
       const next = this.pool[(i + offset) % this.pool.length];
-      const size = words(next).length;
+      const size = wordCount(next);
       if (count + size > max) continue;
       out.push(next);
       count += size;

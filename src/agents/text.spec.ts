@@ -1,0 +1,75 @@
+import { characterCount, containsPhrase, wordCount } from './text';
+
+/** The definitions the in-place counters must agree with. */
+const referenceWordCount = (text: string) => (text.trim() === '' ? 0 : text.trim().split(/\s+/).length);
+const referenceCharacterCount = (text: string) => [...text].length;
+
+/** Every character `\s` matches, some that look like spaces but are not, letters, emoji and lone surrogates. */
+const ALPHABET = [
+  ...' \t\n\v\f\r\u00a0\u1680\u2000\u2005\u200a\u2028\u2029\u202f\u205f\u3000\ufeff',
+  '\u200b', // zero-width space: not white space for \s
+  '\u180e', // Mongolian vowel separator: no longer white space
+  'a', 'Z', 'é', '9', '-', '#', '😀', '👍🏽', '\ud83d', '\ude00',
+];
+
+/** A deterministic pseudo-random string of `length` pieces of the alphabet. */
+function sample(seed: number, length: number): string {
+  let state = seed;
+  let text = '';
+  for (let i = 0; i < length; i++) {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    text += ALPHABET[state % ALPHABET.length];
+  }
+  return text;
+}
+
+describe('wordCount', () => {
+  it.each([
+    ['', 0],
+    ['   ', 0],
+    ['one', 1],
+    ['  two  words ', 2],
+    ['tab\tand\nnew line', 4],
+    ['no\u00a0break space', 3],
+    ['zero\u200bwidth', 1],
+    ['emoji 😀 counts', 3],
+  ])('counts %j as %d words', (text, expected) => {
+    expect(wordCount(text)).toBe(expected);
+  });
+
+  it('agrees with trim + split(/\\s+/) on 2,000 mixed strings', () => {
+    for (let seed = 1; seed <= 2000; seed++) {
+      const text = sample(seed, seed % 40);
+      expect([text, wordCount(text)]).toEqual([text, referenceWordCount(text)]);
+    }
+  });
+});
+
+describe('characterCount', () => {
+  it.each([
+    ['', 0],
+    ['abc', 3],
+    ['😀', 1],
+    ['👍🏽', 2],
+    ['a\ud83d', 2],
+    ['\ude00\ud83d', 2],
+    ['\ud83d\ude00\ud83d', 2],
+  ])('counts %j as %d code points', (text, expected) => {
+    expect(characterCount(text)).toBe(expected);
+  });
+
+  it('agrees with the code points of the string on 2,000 mixed strings', () => {
+    for (let seed = 1; seed <= 2000; seed++) {
+      const text = sample(seed * 7, seed % 40);
+      expect([text, characterCount(text)]).toEqual([text, referenceCharacterCount(text)]);
+    }
+  });
+});
+
+describe('containsPhrase', () => {
+  it('matches whole words only, ignoring case', () => {
+    expect(containsPhrase('Keeps coffee HOT all day', 'hot')).toBe(true);
+    expect(containsPhrase('A hotel stay', 'hot')).toBe(false);
+    expect(containsPhrase('anything', '  ')).toBe(false);
+  });
+});
