@@ -300,7 +300,7 @@ async function delivery(): Promise<void> {
 
 type Summary = { n: number; p50: number; p99: number; max: number };
 
-async function llmScenario(name: string, llmArgs: Record<string, unknown>, env: Record<string, string>, work: (client: Child, server: Child) => Promise<void>): Promise<void> {
+async function llmScenario(name: string, llmArgs: Record<string, unknown>, env: Record<string, string>, work: (client: Child, server: Child, llmUrl: string) => Promise<void>): Promise<void> {
   const dataDir = tempDir();
   const client = await Child.start(`${name}-client`, 'clients/llm-client', { core: 1 });
   try {
@@ -312,7 +312,7 @@ async function llmScenario(name: string, llmArgs: Record<string, unknown>, env: 
     });
     try {
       await client.call('connect', { url: server.info.url, count: 10 }, 30_000);
-      await work(client, server);
+      await work(client, server, baseUrl);
     } finally {
       await server.stop();
     }
@@ -321,30 +321,80 @@ async function llmScenario(name: string, llmArgs: Record<string, unknown>, env: 
   }
 }
 
-async function firstArtifact(): Promise<void> {
-  type Overheads = { firstArtifactOverheadMs: Summary; totalOverheadMs: Summary };
-  const reps: Array<Overheads & { nominal: Overheads; llmLatenessMs: Summary; states: Record<string, number>; regenerated: number; phasesMs: Record<string, Summary> }> = [];
-  let cold = { hotUs: NaN, coldUs: NaN, factor: NaN };
-  await llmScenario('s3', { delays: FIXED_DELAYS }, { LLM_STREAM: 'false' }, async (client, server) => {
-    // A server in service has run its code many times: warm the JIT up with 150 concurrent runs (about 3 s), then a few sequential ones.
-    await client.call('warmConcurrently', { concurrent: 50, rounds: 3, timeoutMs: 20_000 }, 90_000);
-    await client.call('firstArtifact', { runs: 0, warmup: 3, timeoutMs: 10_000 }, 60_000);
+type Overheads = { firstArtifactOverheadMs: Summary; totalOverheadMs: Summary };
+type FirstArtifactRep = Overheads & {
+  nominal: Overheads;
+  llmLatenessMs: Summary;
+  states: Record<string, number>;
+  regenerated: number;
+  phasesMs: Record<string, Summary>;
+  startToFirstLlmRequestMs: Summary;
+  llmAnswerToArtifactEventMs: Summary;
+};
+
+/** A server in service has run its code many times: warm the JIT up with 150 concurrent runs (about 3 s), then a few sequential ones. */
+async function warmUpFirstArtifact(client: Child): Promise<void> {
+  await client.call('warmConcurrently', { concurrent: 50, rounds: 3, timeoutMs: 20_000 }, 90_000);
+  await client.call('firstArtifact', { runs: 0, warmup: 3, timeoutMs: 10_000 }, 60_000);
+}
+
+const firstArtifactRep = (client: Child): Promise<FirstArtifactRep> => client.call('firstArtifact', { runs: 8, warmup: 0, timeoutMs: 10_000 }, 60_000);
+
+/** Every run ended Completed at its first attempt: the critical path is the one the overheads assume. */
+const cleanRuns = (reps: FirstArtifactRep[]) => reps.every((r) => r.regenerated === 0 && Object.keys(r.states).join() === 'Completed');
+
+/** The bare peer (servers/bare-llm-server) on core 0, driven by the same client and LLM test server as ours. */
+async function bareFirstArtifact(client: Child, llmUrl: string): Promise<FirstArtifactRep[]> {
+  const reps: FirstArtifactRep[] = [];
+  const bare = await Child.start('s3-bare', 'servers/bare-llm-server', { core: 0, env: { OPENAI_BASE_URL: llmUrl } });
+  try {
+    await client.call('connect', { url: bare.info.url, count: 10, replace: true }, 30_000);
+    await warmUpFirstArtifact(client);
     for (let rep = 0; rep < REPS; rep++) {
-      const result = await profiled(server, 's3-server', rep === REPS - 1, () => client.call('firstArtifact', { runs: 8, warmup: 0, timeoutMs: 10_000 }, 60_000));
+      const result = await firstArtifactRep(client);
+      reps.push(result);
+      log(`s3 bare rep ${rep + 1}: first artifact overhead p50 ${fmt(result.firstArtifactOverheadMs.p50)} ms, total overhead p50 ${fmt(result.totalOverheadMs.p50)} ms, ${JSON.stringify(result.states)}`);
+    }
+  } finally {
+    await bare.stop();
+  }
+  return reps;
+}
+
+async function firstArtifact(): Promise<void> {
+  const reps: FirstArtifactRep[] = [];
+  let bare: FirstArtifactRep[] = [];
+  let cold = { hotUs: NaN, coldUs: NaN, factor: NaN };
+  await llmScenario('s3', { delays: FIXED_DELAYS }, { LLM_STREAM: 'false' }, async (client, server, llmUrl) => {
+    await warmUpFirstArtifact(client);
+    for (let rep = 0; rep < REPS; rep++) {
+      const result = await profiled(server, 's3-server', rep === REPS - 1, () => firstArtifactRep(client));
       reps.push(result);
       if (rep === 0) cold = await server.call('coldFactor', {}, 30_000);
       log(`s3 rep ${rep + 1}: first artifact overhead p50 ${fmt(result.firstArtifactOverheadMs.p50)} ms, total overhead p50 ${fmt(result.totalOverheadMs.p50)} ms, ${JSON.stringify(result.states)}`);
     }
+    // Ours stops first: the bare peer gets core 0 to itself, as ours had.
+    await server.stop();
+    bare = await bareFirstArtifact(client, llmUrl);
   });
-  details.s3 = { delaysMs: FIXED_DELAYS, reps, cold };
+  details.s3 = { delaysMs: FIXED_DELAYS, reps, bare, cold };
   const S = '3 first artifact';
   const first = medianOf(reps, (r) => r.firstArtifactOverheadMs.p50);
   const total = medianOf(reps, (r) => r.totalOverheadMs.p50);
-  const clean = reps.every((r) => r.regenerated === 0 && Object.keys(r.states).join() === 'Completed');
+  const clean = cleanRuns(reps);
   add(S, `time to first artifact - fastest agent (as served: ${FIXED_DELAYS.campaign_copy} ms + the test server's lateness), p50 | p99`, `${fmt(first)} | ${fmt(medianOf(reps, (r) => r.firstArtifactOverheadMs.p99))} ms`, '<= 5 ms', verdict(first <= 5));
   const nominalPath = Math.max(FIXED_DELAYS.campaign_copy, FIXED_DELAYS.social_posts, FIXED_DELAYS.poster_concepts) + FIXED_DELAYS.audit_reports;
   add(S, `total time - critical path (as served: ${nominalPath} ms + lateness), p50 | p99`, `${fmt(total)} | ${fmt(medianOf(reps, (r) => r.totalOverheadMs.p99))} ms${clean ? '' : ' (some runs regenerated!)'}`, '<= 10 ms', verdict(total <= 10 && clean));
   add(S, `the same against the nominal delays (${FIXED_DELAYS.campaign_copy} | ${nominalPath} ms), p50: first | total`, `${fmt(medianOf(reps, (r) => r.nominal.firstArtifactOverheadMs.p50))} | ${fmt(medianOf(reps, (r) => r.nominal.totalOverheadMs.p50))} ms`);
+  const bareFirst = medianOf(bare, (r) => r.firstArtifactOverheadMs.p50);
+  const bareTotal = medianOf(bare, (r) => r.totalOverheadMs.p50);
+  const bareNote = cleanRuns(bare) ? '' : ' (some bare runs not Completed!)';
+  const peer = 'bare peer (socket.io + openai SDK, no store, no engine)';
+  add(S, `${peer}: time to first artifact - fastest agent, p50 | p99`, `${fmt(bareFirst)} | ${fmt(medianOf(bare, (r) => r.firstArtifactOverheadMs.p99))} ms${bareNote}`);
+  add(S, `${peer}: total time - critical path, p50 | p99`, `${fmt(bareTotal)} | ${fmt(medianOf(bare, (r) => r.totalOverheadMs.p99))} ms${bareNote}`);
+  add(S, 'ours - bare, p50: first artifact | total', `${fmt(first - bareFirst)} | ${fmt(total - bareTotal)} ms`);
+  const legs = (r: FirstArtifactRep[]) => `${fmt(medianOf(r, (x) => x.startToFirstLlmRequestMs.p50))} | ${fmt(medianOf(r, (x) => x.llmAnswerToArtifactEventMs.p50))}`;
+  add(S, 'run:start -> first LLM request | fastest answer -> its event at the client, p50: ours ; bare', `${legs(reps)} ; ${legs(bare)} ms`);
   add(S, 'test server lateness per LLM call (answered - received - nominal delay), p50 | p99', `${fmt(medianOf(reps, (r) => r.llmLatenessMs.p50))} | ${fmt(medianOf(reps, (r) => r.llmLatenessMs.p99))} ms`);
   add(S, 'the server after 300 ms idle: the same JSON round trip of an artifact event, hot | cold (factor)', `${fmt(cold.hotUs, 0)} | ${fmt(cold.coldUs, 0)} us (${fmt(cold.factor, 1)}x)`);
   const phase = (k: string) => fmt(medianOf(reps, (r) => r.phasesMs[k].p50));
@@ -482,7 +532,7 @@ async function throughputAndMemory(): Promise<void> {
 const SCENARIOS: Array<{ id: string; name: string; run: () => Promise<void>; budgetMs: number }> = [
   { id: 's1', name: '1 engine vs LangGraph', run: engine, budgetMs: 150_000 },
   { id: 's2', name: '2 event delivery', run: delivery, budgetMs: 300_000 },
-  { id: 's3', name: '3 first artifact', run: firstArtifact, budgetMs: 90_000 },
+  { id: 's3', name: '3 first artifact', run: firstArtifact, budgetMs: 120_000 },
   { id: 's4', name: '4 cancel', run: cancelLatency, budgetMs: 90_000 },
   { id: 's5', name: '5 throughput, memory', run: throughputAndMemory, budgetMs: 150_000 },
 ];

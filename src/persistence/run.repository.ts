@@ -25,6 +25,11 @@ export interface NewRun {
   run: Pick<OrchestrationRun, 'id' | 'campaignId' | 'executionMode' | 'selectedPlatforms'>;
 }
 
+/** A campaign to create with its first run, queued. */
+export interface NewCampaignRun extends NewCampaign {
+  run: Omit<NewRun['run'], 'campaignId'>;
+}
+
 /** Everything that ends a run, written in one transaction. */
 export interface RunOutcome {
   tenantId: TenantId;
@@ -59,6 +64,16 @@ export abstract class RunRepository {
    * @throws StoreConflictError with code RUN_ACTIVE when the campaign already has a queued or running run.
    */
   abstract createRun(input: NewRun): Promise<OrchestrationRun>;
+
+  /**
+   * Creates a campaign and its first run (queued; the campaign `generating`), as `createCampaign`
+   * then `createRun` would, and returns the run (its `campaignId` is the new campaign's). Adapters that can write both at once override it: the SQLite store
+   * writes both in one write, all or nothing, so starting a run on a new brief costs one commit.
+   */
+  async createCampaignRun({ run, ...campaign }: NewCampaignRun): Promise<OrchestrationRun> {
+    const created = await this.createCampaign(campaign);
+    return this.createRun({ tenantId: campaign.tenantId, run: { ...run, campaignId: created.id } });
+  }
 
   abstract getRun(tenantId: TenantId, runId: string): Promise<OrchestrationRun | undefined>;
 

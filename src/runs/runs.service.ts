@@ -55,15 +55,14 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     if (input.campaignId && !existing) throw new DomainError('CAMPAIGN_NOT_FOUND', `Campaign ${input.campaignId} not found`);
     const brief = existing?.brief ?? input.campaign!.brief;
     const request = validateRunRequest({ campaignId: existing?.id ?? 'new', brief, executionMode: input.executionMode, selectedPlatforms: input.selectedPlatforms });
-    const campaign = existing ?? (await this.repository.createCampaign({ tenantId, name: input.campaign!.name, brief: request.brief }));
     const runId = randomUUID();
-    const run = await this.repository.createRun({
-      tenantId,
-      run: { id: runId, campaignId: campaign.id, executionMode: request.executionMode!, selectedPlatforms: request.selectedPlatforms },
-    });
+    const newRun = { id: runId, executionMode: request.executionMode!, selectedPlatforms: request.selectedPlatforms };
+    const run = existing
+      ? await this.repository.createRun({ tenantId, run: { ...newRun, campaignId: existing.id } })
+      : await this.repository.createCampaignRun({ tenantId, name: input.campaign!.name, brief: request.brief, run: newRun });
     this.bus.open(runId, tenantId);
-    this.track(tenantId, this.orchestrator.run(withIds(request, campaign.id, runId)));
-    return { runId, campaignId: campaign.id, status: run.status };
+    this.track(tenantId, this.orchestrator.run(withIds(request, run.campaignId, runId)));
+    return { runId, campaignId: run.campaignId, status: run.status };
   }
 
   /**

@@ -136,6 +136,36 @@ export function campaignAndRunContract(ctx: ContractContext): void {
     });
   });
 
+  describe('createCampaignRun', () => {
+    it('creates the campaign, generating, with its queued run', async () => {
+      const { run: input } = newRun(TENANT_A, 'unused');
+      const { campaignId: _, ...fields } = input;
+
+      const run = await ctx.repo().createCampaignRun({ ...newCampaign(TENANT_A, 'New brief'), run: fields });
+
+      expect(run).toMatchObject({ ...fields, status: 'queued', lastSeq: 0 });
+      expect(await ctx.repo().getRun(TENANT_A, run.id)).toEqual(run);
+      expect(await ctx.repo().getCampaign(TENANT_A, run.campaignId)).toMatchObject({ name: 'New brief', brief: STORE_BRIEF, status: 'generating' });
+      expect(await ctx.repo().listRuns(TENANT_A, run.campaignId)).toEqual([run]);
+      expect(await ctx.repo().getCampaign(TENANT_B, run.campaignId)).toBeUndefined();
+    });
+
+    it('gives each call its own campaign', async () => {
+      const first = await ctx.repo().createCampaignRun({ ...newCampaign(TENANT_A), run: { ...newRun(TENANT_A, 'x').run } });
+      const second = await ctx.repo().createCampaignRun({ ...newCampaign(TENANT_A), run: { ...newRun(TENANT_A, 'x').run } });
+
+      expect(second.campaignId).not.toBe(first.campaignId);
+      expect(await ctx.repo().listRuns(TENANT_A, first.campaignId)).toEqual([first]);
+    });
+
+    it('rejects a run id already in use with a store error and leaves that run as it was', async () => {
+      const { run } = await startedRun(ctx.repo());
+
+      await expectStoreRejection(ctx.repo().createCampaignRun({ ...newCampaign(TENANT_A, 'Clash'), run: { ...newRun(TENANT_A, 'x', run.id).run } }));
+      expect(await ctx.repo().getRun(TENANT_A, run.id)).toMatchObject({ campaignId: run.campaignId, status: 'running', lastSeq: 6 });
+    });
+  });
+
   describe('runs', () => {
     it('lists the runs of a campaign newest first', async () => {
       const { campaign, run: first } = await startedRun(ctx.repo());

@@ -7,7 +7,7 @@ import { MIGRATIONS } from '../../src/persistence/adapters/sqlite-schema';
 import { StoreError } from '../../src/persistence/store-errors';
 import { runRepositoryContract, type RunRepositoryHarness } from '../contracts/run-repository.contract';
 import { expectConflict, finishWith, numbering, rejectionOf, startedRun, TENANT_A } from '../contracts/run-repository.harness';
-import { buildResult, newCampaign, REGENERATED, runEvent, runOutcome } from '../support/run-fixtures';
+import { buildResult, newCampaign, newRun, REGENERATED, runEvent, runOutcome } from '../support/run-fixtures';
 
 /** Runs `work` on a second, independent connection to the database file. */
 function withConnection<T>(file: string, work: (db: Database.Database) => T): T {
@@ -175,6 +175,23 @@ describe(SqliteRunRepository.name, () => {
     expect(await harness.repo.getRun(TENANT_A, bad.run.id)).toEqual(before);
     // Committed, as another connection sees.
     expect(withConnection(harness.file, (db) => db.prepare(`SELECT count(*) AS n FROM campaigns WHERE name = 'Same turn'`).get())).toEqual({ n: 1 });
+  });
+
+  it('writes a campaign and its first run in one write: a failure leaves neither', async () => {
+    const { run } = await startedRun(harness.repo);
+    const campaigns = () => withConnection(harness.file, (db) => db.prepare(`SELECT name FROM campaigns ORDER BY rowid`).all());
+    const before = campaigns();
+
+    await expect(harness.repo.createCampaignRun({ ...newCampaign(TENANT_A, 'Clash'), run: { ...newRun(TENANT_A, 'x', run.id).run } })).rejects.toMatchObject({ code: 'STORE_ERROR' });
+    expect(campaigns()).toEqual(before);
+
+    const created = await harness.repo.createCampaignRun({ ...newCampaign(TENANT_A, 'Fresh'), run: { ...newRun(TENANT_A, 'x').run } });
+    // Committed, as another connection sees, with the campaign already generating.
+    expect(withConnection(harness.file, (db) => db.prepare(`SELECT c.name, c.status, r.status AS run FROM campaigns c JOIN runs r ON r.campaign_id = c.id WHERE r.id = ?`).get(created.id))).toEqual({
+      name: 'Fresh',
+      status: 'generating',
+      run: 'queued',
+    });
   });
 
   it('commits what was asked for before it closes', async () => {

@@ -10,7 +10,7 @@ import type {
   Page,
   RunDetail,
 } from '@app/contracts';
-import { NewCampaign, NewRun, RunOutcome, RunRepository, TenantId } from '../run.repository';
+import { NewCampaign, NewCampaignRun, NewRun, RunOutcome, RunRepository, TenantId } from '../run.repository';
 import { activatedTypes, FINAL_STATUS, interruptedEvents, runOfBatch, versionKey } from '../run-outcome';
 import { StoreConflictError, StoreError } from '../store-errors';
 import { migrate } from './sqlite-schema';
@@ -34,6 +34,12 @@ interface QueuedWrite {
   work: () => unknown;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
+}
+
+/** The row of a new draft campaign. */
+function campaignRowOf({ tenantId, name, brief }: NewCampaign): CampaignRow {
+  const at = now();
+  return { id: randomUUID(), tenant_id: tenantId, name, brief: JSON.stringify(brief), status: 'draft', active_version_ids: '{}', is_deleted: 0, created_at: at, updated_at: at };
 }
 
 /**
@@ -62,10 +68,9 @@ export class SqliteRunRepository extends RunRepository {
     migrate(this.db);
   }
 
-  async createCampaign({ tenantId, name, brief }: NewCampaign): Promise<Campaign> {
-    const at = now();
-    const row: CampaignRow = { id: randomUUID(), tenant_id: tenantId, name, brief: JSON.stringify(brief), status: 'draft', active_version_ids: '{}', is_deleted: 0, created_at: at, updated_at: at };
-    await this.write(() => this.stmt(`INSERT INTO campaigns VALUES (@id, @tenant_id, @name, @brief, @status, @active_version_ids, @is_deleted, @created_at, @updated_at)`).run(row));
+  async createCampaign(input: NewCampaign): Promise<Campaign> {
+    const row = campaignRowOf(input);
+    await this.write(() => this.insertCampaign(row));
     return toCampaign(row);
   }
 
@@ -91,20 +96,36 @@ export class SqliteRunRepository extends RunRepository {
     return { items: rows.map(toCampaign), totalCount: count, page, pageSize, ...(next < count ? { continuationToken: encodeOffset(next) } : {}) };
   }
 
-  async createRun({ tenantId, run }: NewRun): Promise<OrchestrationRun> {
+  async createRun(input: NewRun): Promise<OrchestrationRun> {
+    return this.write(() => this.insertRun(input));
+  }
+
+  /** One write for both: they commit together or not at all. */
+  override async createCampaignRun({ run, ...campaign }: NewCampaignRun): Promise<OrchestrationRun> {
+    const row = campaignRowOf(campaign);
     return this.write(() => {
-      if (!this.campaignRow(tenantId, run.campaignId)) throw new StoreConflictError('CAMPAIGN_NOT_FOUND', `Campaign ${run.campaignId} not found`);
-      const active = this.stmt(`SELECT id FROM runs WHERE campaign_id = ? AND status IN ('queued', 'running')`).get(run.campaignId) as { id: string } | undefined;
-      if (active) throw new StoreConflictError('RUN_ACTIVE', `Campaign ${run.campaignId} already has an active run (${active.id})`);
-      const at = now();
-      const row: RunRow = {
-        id: run.id, tenant_id: tenantId, campaign_id: run.campaignId, execution_mode: run.executionMode, selected_platforms: JSON.stringify(run.selectedPlatforms),
-        status: 'queued', result_status: null, created_at: at, updated_at: at, finished_at: null, attempts: '{}', errors: '[]', metrics: null, version_ids: '[]', last_seq: 0,
-      };
-      this.stmt(`INSERT INTO runs VALUES (@id, @tenant_id, @campaign_id, @execution_mode, @selected_platforms, @status, @result_status, @created_at, @updated_at, @finished_at, @attempts, @errors, @metrics, @version_ids, @last_seq)`).run(row);
-      this.stmt(`UPDATE campaigns SET status = 'generating', updated_at = ? WHERE id = ?`).run(at, run.campaignId);
-      return toRun(row);
+      this.insertCampaign(row);
+      return this.insertRun({ tenantId: campaign.tenantId, run: { ...run, campaignId: row.id } });
     });
+  }
+
+  private insertCampaign(row: CampaignRow): void {
+    this.stmt(`INSERT INTO campaigns VALUES (@id, @tenant_id, @name, @brief, @status, @active_version_ids, @is_deleted, @created_at, @updated_at)`).run(row);
+  }
+
+  /** Inserts a queued run and sets its campaign to generating; inside a write. */
+  private insertRun({ tenantId, run }: NewRun): OrchestrationRun {
+    if (!this.campaignRow(tenantId, run.campaignId)) throw new StoreConflictError('CAMPAIGN_NOT_FOUND', `Campaign ${run.campaignId} not found`);
+    const active = this.stmt(`SELECT id FROM runs WHERE campaign_id = ? AND status IN ('queued', 'running')`).get(run.campaignId) as { id: string } | undefined;
+    if (active) throw new StoreConflictError('RUN_ACTIVE', `Campaign ${run.campaignId} already has an active run (${active.id})`);
+    const at = now();
+    const row: RunRow = {
+      id: run.id, tenant_id: tenantId, campaign_id: run.campaignId, execution_mode: run.executionMode, selected_platforms: JSON.stringify(run.selectedPlatforms),
+      status: 'queued', result_status: null, created_at: at, updated_at: at, finished_at: null, attempts: '{}', errors: '[]', metrics: null, version_ids: '[]', last_seq: 0,
+    };
+    this.stmt(`INSERT INTO runs VALUES (@id, @tenant_id, @campaign_id, @execution_mode, @selected_platforms, @status, @result_status, @created_at, @updated_at, @finished_at, @attempts, @errors, @metrics, @version_ids, @last_seq)`).run(row);
+    this.stmt(`UPDATE campaigns SET status = 'generating', updated_at = ? WHERE id = ?`).run(at, run.campaignId);
+    return toRun(row);
   }
 
   async getRun(tenantId: TenantId, runId: string): Promise<OrchestrationRun | undefined> {
