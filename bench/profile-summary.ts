@@ -35,7 +35,8 @@ export function originOf(url: string, name: string): string {
 export function summarise(profile: Profile, top = 25): { totalMs: number; byOrigin: Array<[string, number]>; byFunction: Array<[string, number]> } {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
-  for (let i = 0; i < profile.samples.length; i++) self.set(profile.samples[i], (self.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  // The first delta runs from Profiler.start to the first tick: it is the inspector's own dispatch, not the program's.
+  for (let i = 1; i < profile.samples.length; i++) self.set(profile.samples[i], (self.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0));
   const byOrigin = new Map<string, number>();
   const byFunction = new Map<string, number>();
   let total = 0;

@@ -171,29 +171,61 @@ interface EngineFigures {
   eventsPerRun: number;
 }
 
+/** Sums measured slices of one engine: CPU and runs add up, so the figure is total CPU over total runs. */
+function addSlice(total: EngineFigures | undefined, slice: EngineFigures): EngineFigures {
+  if (!total) return slice;
+  const runs = total.runs + slice.runs;
+  const wallMs = total.wallMs + slice.wallMs;
+  return {
+    runs,
+    wallMs,
+    cpuUsPerRun: (total.cpuUsPerRun * total.runs + slice.cpuUsPerRun * slice.runs) / runs,
+    runsPerSecond: (runs / wallMs) * 1000,
+    eventsPerRun: (total.eventsPerRun * total.runs + slice.eventsPerRun * slice.runs) / runs,
+  };
+}
+
+/** Measured slices per engine and mode, taken in turn across the engines, and the length of each. */
+const ENGINE_SLICES = 5;
+const ENGINE_SLICE_MS = 300;
+
 async function engine(): Promise<void> {
   const impls = ['ours', 'ours-core', 'langgraph', 'floor'] as const;
   const modes = [1, 50];
   const reps: Array<Record<string, EngineFigures>> = [];
   for (let rep = 0; rep < REPS; rep++) {
     const figures: Record<string, EngineFigures> = {};
-    for (const impl of impls) {
-      const child = await Child.start(`s1-engine-${impl}`, 'engine/engine-bench', { core: 0, env: { NODE_ENV: 'production', ...(impl === 'ours' ? SERVER_ENV : {}) } });
-      try {
-        for (const concurrency of modes) {
-          const profile = PROFILE && rep === REPS - 1 && impl.startsWith('ours') ? join(PROFILE_DIR, `s1-${impl}-${concurrency}.cpuprofile`) : undefined;
-          if (profile) mkdirSync(PROFILE_DIR, { recursive: true });
-          // Warm-up by time: the engines (ours as shipped most) keep getting faster for the first seconds (JIT, heap sizing).
-          const warmupMs = concurrency === modes[0] ? 2500 : 1000;
-          figures[`${impl}@${concurrency}`] = await child.call('measure', { impl, concurrency, warmupRuns: 200_000, warmupMs, maxRuns: 20_000, maxMs: 1500, profileFile: profile }, 30_000);
-          if (profile) writeFileSync(profile.replace(/\.cpuprofile$/, '.txt'), formatProfile(`s1-${impl}-${concurrency}`, summarise(JSON.parse(readFileSync(profile, 'utf8')), 30)));
-        }
-      } finally {
-        await child.stop();
+    // One child per engine, all on core 0 and idle but for the one measuring. The engines are measured in
+    // turn, a slice each, so that a drift of the machine's speed weighs on all of them alike.
+    const children = new Map<string, Child>();
+    try {
+      for (const impl of impls) {
+        children.set(impl, await Child.start(`s1-engine-${impl}`, 'engine/engine-bench', { core: 0, env: { NODE_ENV: 'production', ...(impl === 'ours' ? SERVER_ENV : {}) } }));
       }
+      for (const concurrency of modes) {
+        // Warm-up by time: the engines (ours as shipped most) keep getting faster for the first seconds (JIT, heap sizing).
+        const warmupMs = concurrency === modes[0] ? 2500 : 1000;
+        for (let slice = 0; slice < ENGINE_SLICES; slice++) {
+          for (const impl of impls) {
+            const warmup = slice === 0 ? { warmupRuns: 200_000, warmupMs } : { warmupRuns: 0, warmupMs: 0 };
+            const measured: EngineFigures = await children.get(impl)!.call('measure', { impl, concurrency, ...warmup, maxRuns: 20_000, maxMs: ENGINE_SLICE_MS }, 30_000);
+            figures[`${impl}@${concurrency}`] = addSlice(figures[`${impl}@${concurrency}`], measured);
+          }
+        }
+        if (PROFILE && rep === REPS - 1) {
+          mkdirSync(PROFILE_DIR, { recursive: true });
+          for (const impl of impls.filter((i) => i.startsWith('ours'))) {
+            const profile = join(PROFILE_DIR, `s1-${impl}-${concurrency}.cpuprofile`);
+            await children.get(impl)!.call('measure', { impl, concurrency, warmupRuns: 0, warmupMs: 0, maxRuns: 20_000, maxMs: 1500, profileFile: profile }, 30_000);
+            writeFileSync(profile.replace(/\.cpuprofile$/, '.txt'), formatProfile(`s1-${impl}-${concurrency}`, summarise(JSON.parse(readFileSync(profile, 'utf8')), 30)));
+          }
+        }
+      }
+    } finally {
+      for (const child of children.values()) await child.stop();
     }
     reps.push(figures);
-    log(`s1 rep ${rep + 1}: ours ${fmt(figures['ours@1'].cpuUsPerRun, 0)} us/run, langgraph ${fmt(figures['langgraph@1'].cpuUsPerRun, 0)} us/run`);
+    log(`s1 rep ${rep + 1}: ours ${fmt(figures['ours@1'].cpuUsPerRun, 0)} | ${fmt(figures['ours@50'].cpuUsPerRun, 0)} us/run, langgraph ${fmt(figures['langgraph@1'].cpuUsPerRun, 0)} | ${fmt(figures['langgraph@50'].cpuUsPerRun, 0)} us/run (sequential | 50 concurrent)`);
   }
   details.s1 = reps;
   const S = '1 engine vs LangGraph';

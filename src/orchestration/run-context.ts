@@ -13,6 +13,7 @@ import type {
 import type { OrchestrationSettings } from '../config/app-config';
 import { AgentContext, AgentOutcome, AgentSet, GenerationInput } from '../agents/agent';
 import { AgentError } from '../agents/agent-errors';
+import { isoTimestamp } from '../common/iso-timestamp';
 import { countEvent } from '../telemetry/instruments';
 import type { TransitionLog } from '../telemetry/run-log';
 import { RunAbort } from './orchestration-errors';
@@ -66,19 +67,14 @@ export class RunContext {
   /** Publishes the next event of the run, unless the run is closed. */
   emit(state: OrchestrationState, message: string, fields: EventFields = {}): OrchestrationEvent | undefined {
     if (this.closed) return undefined;
-    const event: OrchestrationEvent = {
-      eventId: randomUUID(),
-      runId: this.request.runId,
-      campaignId: this.request.campaignId,
-      seq: ++this.seq,
-      state,
-      ...(fields.agentType ? { agentType: fields.agentType } : {}),
-      ...(fields.phase ? { phase: fields.phase } : {}),
-      attempt: fields.attempt ?? 1,
-      message,
-      timestamp: new Date().toISOString(),
-      ...(fields.metadata ? { metadata: fields.metadata } : {}),
-    };
+    // Built key by key (no conditional spreads), in the order the wire shows: this runs for every event.
+    const event = { eventId: randomUUID(), runId: this.request.runId, campaignId: this.request.campaignId, seq: ++this.seq, state } as OrchestrationEvent;
+    if (fields.agentType) event.agentType = fields.agentType;
+    if (fields.phase) event.phase = fields.phase;
+    event.attempt = fields.attempt ?? 1;
+    event.message = message;
+    event.timestamp = isoTimestamp();
+    if (fields.metadata) event.metadata = fields.metadata;
     this.events.next(event);
     countEvent(state);
     // Every state transition, once.
