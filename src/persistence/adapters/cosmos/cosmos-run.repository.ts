@@ -3,7 +3,7 @@ import { Container, CosmosClient, ErrorResponse, OperationInput, SqlQuerySpec } 
 import type { Campaign, CampaignDetail, OrchestrationEvent, OrchestrationRun, Page, RunDetail } from '@app/contracts';
 import { ACTIVE_RUN_STATUSES } from '@app/contracts';
 import type { CosmosSettings } from '../../../config/app-config';
-import { NewCampaign, NewRun, RunOutcome, RunRepository, TenantId } from '../../run.repository';
+import { NewCampaign, NewCampaignRun, NewRun, RunOutcome, RunRepository, TenantId } from '../../run.repository';
 import { StoreConflictError, StoreError } from '../../store-errors';
 import { interruptedEvents, runOfBatch } from '../../run-outcome';
 import { createCosmosClient, ensureContainers } from './cosmos-setup';
@@ -15,6 +15,18 @@ const ETAG_RETRIES = 3;
 let createdCounter = 0;
 const now = () => new Date().toISOString();
 const statusOf = (error: unknown): number | undefined => (error instanceof ErrorResponse && typeof error.code === 'number' ? error.code : undefined);
+
+/** The document of a new draft campaign, checked against the item size limit. */
+function campaignDocOf({ tenantId, name, brief }: NewCampaign): CampaignDoc {
+  const at = now();
+  const id = randomUUID();
+  const doc: CampaignDoc = {
+    id, campaignId: id, type: 'campaign', tenantId, name, brief, status: 'draft', activeVersionIds: {}, activeRunId: null,
+    isDeleted: false, createdAt: at, updatedAt: at, createdSeq: Date.now() * 1000 + (createdCounter++ % 1000),
+  };
+  assertItemSize(doc, 'campaign');
+  return doc;
+}
 
 /**
  * The Cosmos DB (NoSQL) store. Queries are parameterised; campaign lists page with continuation
@@ -37,16 +49,32 @@ export class CosmosRunRepository extends RunRepository {
     return new CosmosRunRepository(client, campaigns, events);
   }
 
-  async createCampaign({ tenantId, name, brief }: NewCampaign): Promise<Campaign> {
-    const at = now();
-    const id = randomUUID();
-    const doc: CampaignDoc = {
-      id, campaignId: id, type: 'campaign', tenantId, name, brief, status: 'draft', activeVersionIds: {}, activeRunId: null,
-      isDeleted: false, createdAt: at, updatedAt: at, createdSeq: Date.now() * 1000 + (createdCounter++ % 1000),
-    };
-    assertItemSize(doc, 'campaign');
+  async createCampaign(input: NewCampaign): Promise<Campaign> {
+    const doc = campaignDocOf(input);
     await this.guard(() => this.campaigns.items.create(doc));
     return toCampaign(doc);
+  }
+
+  /** Campaign and run are in the campaign's partition: one transactional batch creates both. */
+  override async createCampaignRun({ run, ...campaign }: NewCampaignRun): Promise<OrchestrationRun> {
+    if (!isValidId(run.id)) throw new StoreError(`Run id ${JSON.stringify(run.id)} is not a valid Cosmos DB id`);
+    const campaignDoc = campaignDocOf(campaign);
+    const { campaignId, tenantId, createdAt: at } = campaignDoc;
+    const doc: RunDoc = { ...run, campaignId, type: 'run', tenantId, status: 'queued', createdAt: at, updatedAt: at, attempts: {}, errors: [], versionIds: [], lastSeq: 0 };
+    const ref: RunRefDoc = { id: 'run', runId: run.id, type: 'runRef', tenantId, campaignId, running: false, finished: false, ttl: -1 };
+    await this.guard(() => this.events.items.create(ref), { 409: () => new StoreConflictError('STORE_ERROR', `Run id ${run.id} is already in use`) });
+    // When the batch fails, neither document was written: the run id is made free again.
+    const freeRunId = () => this.events.item('run', run.id).delete().catch(() => undefined);
+    const outcome = await executeBatch(this.campaigns, campaignId, [
+      { operationType: 'Create', partitionKey: campaignId, resourceBody: { ...campaignDoc, status: 'generating', activeRunId: run.id } as never },
+      { operationType: 'Create', partitionKey: campaignId, resourceBody: doc as never },
+    ]).catch(async (error: unknown) => {
+      await freeRunId();
+      throw error;
+    });
+    if (outcome === 'ok') return toRun(doc);
+    await freeRunId();
+    throw new StoreError(`Could not create campaign and run ${run.id}: ${outcome}`);
   }
 
   async getCampaign(tenantId: TenantId, campaignId: string): Promise<Campaign | undefined> {
