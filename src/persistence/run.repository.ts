@@ -67,8 +67,9 @@ export abstract class RunRepository {
 
   /**
    * Creates a campaign and its first run (queued; the campaign `generating`), as `createCampaign`
-   * then `createRun` would, and returns the run (its `campaignId` is the new campaign's). Adapters that can write both at once override it: the SQLite store
-   * writes both in one write, all or nothing, so starting a run on a new brief costs one commit.
+   * then `createRun` would, and returns the run (its `campaignId` is the new campaign's). Adapters
+   * that can write both at once override it (SQLite: one write; Cosmos DB: one batch), so that
+   * starting a run on a new brief costs one commit.
    */
   async createCampaignRun({ run, ...campaign }: NewCampaignRun): Promise<OrchestrationRun> {
     const created = await this.createCampaign(campaign);
