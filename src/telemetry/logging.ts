@@ -1,3 +1,4 @@
+import { RequestMethod } from '@nestjs/common';
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { Params } from 'nestjs-pino';
 import { destination as pinoDestination, transport as pinoTransport, type DestinationStream } from 'pino';
@@ -59,5 +60,7 @@ export function loggerParams(output: LogOutput): Params {
       autoLogging: { ignore: (req) => /^\/(api\/health|metrics)/.test(req.url ?? '') },
       stream: output.stream,
     },
+    // Every route, in the path syntax of Nest 11 (nestjs-pino's default `*` draws a deprecation warning at boot).
+    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
   };
 }

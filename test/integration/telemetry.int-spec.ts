@@ -154,6 +154,18 @@ describe('Telemetry of runs', () => {
     expect(text).toMatch(/^realtime_sockets_connected\{[^}]*\} 0/m);
   });
 
+  it('logs each API request once with its id, not probes or scrapes, and boots without a route warning', async () => {
+    const before = lines.length;
+    expect((await rest('GET', '/api/campaigns?page=1&pageSize=1')).status).toBe(200);
+    expect((await fetch(`${baseUrl}/api/health/live`)).status).toBe(200);
+    expect((await fetch(`${baseUrl}/metrics`)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    const requests = lines.slice(before).filter((l) => (l as { req?: unknown }).req !== undefined);
+    expect(requests).toEqual([expect.objectContaining({ msg: 'request completed', req: expect.objectContaining({ method: 'GET', url: '/api/campaigns?page=1&pageSize=1' }), res: expect.objectContaining({ statusCode: 200 }) })]);
+    expect(lines.filter((l) => l.context === 'LegacyRouteConverter')).toEqual([]);
+  });
+
   it('writes each state transition once, every line of a run with its runId and traceId, and no secret', async () => {
     const runId = await runToEnd();
     const run = runSpan(runId)!;
