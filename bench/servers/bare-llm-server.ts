@@ -4,23 +4,18 @@
  * with the real `openai` SDK against the test server at OPENAI_BASE_URL. On `run:start` it answers
  * `{ ok, runId }` at once, then emits `run:event`s to that socket, shaped like ours: Queued; the
  * three generators started together, each completed with its artifact as it comes; then
- * GenerationComplete, the audit started and completed, and Completed. Measured with the same
- * client routine as ours, it shows what this machine, socket.io and the SDK cost on their own.
+ * GenerationComplete, the audit started and completed, and Completed. Its requests are ours
+ * (our prompts and strict output schemas, a signal and a deadline per call), so measured with the
+ * same client routine as ours, it shows what this machine, socket.io and the SDK cost on their own.
  */
+import '../lib/alias';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { Server, type Socket } from 'socket.io';
 import { serve } from '../lib/child';
-
-interface Agent {
-  type: 'copy' | 'shortCopy' | 'visualConcept' | 'audit';
-  state: string;
-  /** The output schema's name: the test server picks its answer (and delay) by it. */
-  schema: string;
-  system: string;
-}
+import { fromDist } from '../lib/paths';
 
 /** The `run:start` payload as `runPayload` (bench/lib/sockets.ts) builds it. */
 interface RunStart {
@@ -28,49 +23,47 @@ interface RunStart {
   selectedPlatforms: string[];
 }
 
-const RULES = 'Answer with one JSON object that follows the given schema, and nothing else. Write in the language of the brief and never invent claims it does not state.';
+type Prompts = typeof import('../../src/agents/prompts');
+type Schemas = typeof import('../../src/agents/output-schemas');
+type LlmMessage = ReturnType<Prompts['auditMessages']>[number];
 
+/** Our prompts, output schemas and default settings, from the production build: the peer's requests are ours, byte for byte. */
+const { generationMessages, auditMessages } = fromDist<Prompts>('src/agents/prompts');
+const schemas = fromDist<Schemas>('src/agents/output-schemas');
+const { orchestration } = fromDist<typeof import('../../src/config/load-config')>('src/config/load-config').loadConfig({ NODE_ENV: 'production', LLM_PROVIDER: 'offline' });
+
+interface Agent {
+  type: 'copy' | 'shortCopy' | 'visualConcept' | 'audit';
+  state: string;
+  /** The output schema's name: the test server picks its answer (and delay) by it. */
+  schema: string;
+  /** The strict JSON schema sent with each request, built once (as our agents cache it). */
+  jsonSchema: Record<string, unknown>;
+}
+
+const agent = (type: Agent['type'], state: string, schema: string, zod: Parameters<Schemas['toStrictJsonSchema']>[0]): Agent => ({ type, state, schema, jsonSchema: schemas.toStrictJsonSchema(zod) });
 const GENERATORS: Agent[] = [
-  {
-    type: 'copy',
-    state: 'GeneratingCopy',
-    schema: 'campaign_copy',
-    system: `You are a senior copywriter writing long-form campaign copy. Give at least 3 headlines of about 50-60 characters, body copy in three lengths (short, medium, long) and at least 3 calls to action. ${RULES}`,
-  },
-  {
-    type: 'shortCopy',
-    state: 'GeneratingShortCopy',
-    schema: 'social_posts',
-    system: `You are a social media copywriter. For each selected platform give at least 3 post variants within the platform's character limit, report characterCount truthfully and set overLimit when a post is too long. ${RULES}`,
-  },
-  {
-    type: 'visualConcept',
-    state: 'GeneratingVisual',
-    schema: 'poster_concepts',
-    system: `You are an art director describing poster concepts in words. Give at least 2 concepts, each with a name, description, mood words, a palette of #RRGGBB colours, a layout and alt text. ${RULES}`,
-  },
+  agent('copy', 'GeneratingCopy', 'campaign_copy', schemas.copyOutputSchema),
+  agent('shortCopy', 'GeneratingShortCopy', 'social_posts', schemas.shortCopyOutputSchema),
+  agent('visualConcept', 'GeneratingVisual', 'poster_concepts', schemas.visualConceptOutputSchema),
 ];
-
-const AUDIT: Agent = {
-  type: 'audit',
-  state: 'Auditing',
-  schema: 'audit_reports',
-  system: `You are a brand compliance auditor. Score each artifact 0-100 on toneConsistency, clarity, compliance, accessibility and risk, flag each concrete problem with a category, a severity, a description and its location, and give recommendations. ${RULES}`,
-};
+const AUDIT = agent('audit', 'Auditing', 'audit_reports', schemas.auditJudgementSchema);
 
 const llm = new OpenAI({ baseURL: process.env.OPENAI_BASE_URL, apiKey: 'sk-bench-not-a-secret', maxRetries: 0 });
 
-/** One non-streaming structured-output call; the parsed JSON answer. */
-async function complete(agent: Agent, user: string): Promise<unknown> {
-  const completion = await llm.chat.completions.create({
-    model: 'bench',
-    messages: [
-      { role: 'system', content: agent.system },
-      { role: 'user', content: user },
-    ],
-    response_format: { type: 'json_schema', json_schema: { name: agent.schema, schema: { type: 'object' } } },
-  });
-  return JSON.parse(completion.choices[0]?.message?.content ?? 'null');
+/** One non-streaming structured-output call, with a signal and a deadline as ours has; the parsed JSON answer. */
+async function complete(agent: Agent, messages: LlmMessage[]): Promise<unknown> {
+  const controller = new AbortController();
+  const deadline = setTimeout(() => controller.abort(), orchestration.agentTimeoutMs).unref();
+  try {
+    const completion = await llm.chat.completions.create(
+      { model: 'bench', messages, response_format: { type: 'json_schema', json_schema: { name: agent.schema, schema: agent.jsonSchema, strict: true } } },
+      { signal: controller.signal },
+    );
+    return JSON.parse(completion.choices[0]?.message?.content ?? 'null');
+  } finally {
+    clearTimeout(deadline);
+  }
 }
 
 /** Runs one campaign: the three generators in parallel, then one audit; every step emitted to `socket`. */
@@ -79,20 +72,22 @@ async function run(socket: Socket, runId: string, { campaign, selectedPlatforms 
   const emit = (state: string, message: string, step: { agentType?: string; phase?: string; metadata?: Record<string, unknown> } = {}) =>
     socket.emit('run:event', { runId, seq: ++seq, state, attempt: 1, timestamp: new Date().toISOString(), message, ...step });
   emit('Queued', 'Run queued', { metadata: { executionMode: 'parallel', selectedPlatforms } });
-  const brief = JSON.stringify(campaign.brief);
+  const brief = campaign.brief as never;
+  const platforms = selectedPlatforms as never;
   try {
-    const prompt = `Campaign brief:\n${brief}\n\nSelected platforms: ${selectedPlatforms.join(', ')}.`;
-    const artifacts = await Promise.all(
+    const subjects = await Promise.all(
       GENERATORS.map(async (agent) => {
         emit(agent.state, `${agent.type} started`, { agentType: agent.type, phase: 'started' });
-        const content = await complete(agent, prompt);
+        const input = { brief, selectedPlatforms: platforms, platformLimits: orchestration.platformLimits, attempt: 1 };
+        const content = await complete(agent, generationMessages(agent.type as never, input));
         emit(agent.state, `${agent.type} completed`, { agentType: agent.type, phase: 'completed', metadata: { content } });
-        return { artifactType: agent.type, content };
+        return { type: agent.type, attempt: 1, content };
       }),
     );
     emit('GenerationComplete', 'All artifacts generated', { metadata: { produced: GENERATORS.map((a) => a.type), failed: [] } });
     emit(AUDIT.state, 'audit started', { agentType: AUDIT.type, phase: 'started' });
-    await complete(AUDIT, `Campaign brief:\n${brief}\n\nArtifacts to audit:\n${JSON.stringify(artifacts)}`);
+    const input = { brief, selectedPlatforms: platforms, platformLimits: orchestration.platformLimits, weights: orchestration.auditWeights, subjects: subjects as never };
+    await complete(AUDIT, auditMessages(input));
     emit(AUDIT.state, 'audit completed', { agentType: AUDIT.type, phase: 'completed' });
     emit('Completed', 'Run completed', { metadata: { resultStatus: 'Completed' } });
   } catch (error) {
