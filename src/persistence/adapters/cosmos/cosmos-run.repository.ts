@@ -28,6 +28,11 @@ function campaignDocOf({ tenantId, name, brief }: NewCampaign): CampaignDoc {
   return doc;
 }
 
+/** The document of a new queued run. */
+function queuedRunDoc(tenantId: TenantId, run: NewRun['run'], at: string): RunDoc {
+  return { ...run, type: 'run', tenantId, status: 'queued', createdAt: at, updatedAt: at, attempts: {}, errors: [], versionIds: [], lastSeq: 0 };
+}
+
 /**
  * The Cosmos DB (NoSQL) store. Queries are parameterised; campaign lists page with continuation
  * tokens; the campaign document's and the run document's etags guard the writes two writers could
@@ -59,21 +64,19 @@ export class CosmosRunRepository extends RunRepository {
   override async createCampaignRun({ run, ...campaign }: NewCampaignRun): Promise<OrchestrationRun> {
     if (!isValidId(run.id)) throw new StoreError(`Run id ${JSON.stringify(run.id)} is not a valid Cosmos DB id`);
     const campaignDoc = campaignDocOf(campaign);
-    const { campaignId, tenantId, createdAt: at } = campaignDoc;
-    const doc: RunDoc = { ...run, campaignId, type: 'run', tenantId, status: 'queued', createdAt: at, updatedAt: at, attempts: {}, errors: [], versionIds: [], lastSeq: 0 };
-    const ref: RunRefDoc = { id: 'run', runId: run.id, type: 'runRef', tenantId, campaignId, running: false, finished: false, ttl: -1 };
-    await this.guard(() => this.events.items.create(ref), { 409: () => new StoreConflictError('STORE_ERROR', `Run id ${run.id} is already in use`) });
+    const { campaignId, tenantId, createdAt } = campaignDoc;
+    const doc = queuedRunDoc(tenantId, { ...run, campaignId }, createdAt);
+    await this.claimRunId(tenantId, doc);
     // When the batch fails, neither document was written: the run id is made free again.
-    const freeRunId = () => this.events.item('run', run.id).delete().catch(() => undefined);
     const outcome = await executeBatch(this.campaigns, campaignId, [
       { operationType: 'Create', partitionKey: campaignId, resourceBody: { ...campaignDoc, status: 'generating', activeRunId: run.id } as never },
       { operationType: 'Create', partitionKey: campaignId, resourceBody: doc as never },
     ]).catch(async (error: unknown) => {
-      await freeRunId();
+      await this.releaseRunId(run.id);
       throw error;
     });
     if (outcome === 'ok') return toRun(doc);
-    await freeRunId();
+    await this.releaseRunId(run.id);
     throw new StoreError(`Could not create campaign and run ${run.id}: ${outcome}`);
   }
 
@@ -124,11 +127,8 @@ export class CosmosRunRepository extends RunRepository {
         if (active && ACTIVE_RUN_STATUSES.includes(active.status)) throw new StoreConflictError('RUN_ACTIVE', `Campaign ${run.campaignId} already has an active run (${active.id})`);
       }
       const at = now();
-      const doc: RunDoc = { ...run, type: 'run', tenantId, status: 'queued', createdAt: at, updatedAt: at, attempts: {}, errors: [], versionIds: [], lastSeq: 0 };
-      const ref: RunRefDoc = { id: 'run', runId: run.id, type: 'runRef', tenantId, campaignId: run.campaignId, running: false, finished: false, ttl: -1 };
-      if (attempt === 1) {
-        await this.guard(() => this.events.items.create(ref), { 409: () => new StoreConflictError('STORE_ERROR', `Run id ${run.id} is already in use`) });
-      }
+      const doc = queuedRunDoc(tenantId, run, at);
+      if (attempt === 1) await this.claimRunId(tenantId, run);
       const etag = (campaign as CampaignDoc & { _etag: string })._etag;
       const fresh = strip(campaign);
       const batch: OperationInput[] = [
@@ -138,7 +138,7 @@ export class CosmosRunRepository extends RunRepository {
       const outcome = await executeBatch(this.campaigns, run.campaignId, batch);
       if (outcome === 'ok') return toRun(doc);
       if (outcome !== 'stale' || attempt >= ETAG_RETRIES) {
-        await this.events.item('run', run.id).delete().catch(() => undefined);
+        await this.releaseRunId(run.id);
         throw new StoreError(`Could not create run ${run.id}: the campaign kept changing`);
       }
     }
@@ -267,6 +267,17 @@ export class CosmosRunRepository extends RunRepository {
   private async runDoc(campaignId: string, runId: string): Promise<RunDoc | undefined> {
     const { resource } = await this.guard(() => this.campaigns.item(runId, campaignId).read<RunDoc>());
     return resource?.type === 'run' ? resource : undefined;
+  }
+
+  /** Creates the run's reference, which reserves its id. @throws StoreConflictError STORE_ERROR when the id is taken. */
+  private async claimRunId(tenantId: TenantId, run: NewRun['run']): Promise<void> {
+    const ref: RunRefDoc = { id: 'run', runId: run.id, type: 'runRef', tenantId, campaignId: run.campaignId, running: false, finished: false, ttl: -1 };
+    await this.guard(() => this.events.items.create(ref), { 409: () => new StoreConflictError('STORE_ERROR', `Run id ${run.id} is already in use`) });
+  }
+
+  /** Deletes the reference of a run that was not created, freeing its id. */
+  private async releaseRunId(runId: string): Promise<void> {
+    await this.events.item('run', runId).delete().catch(() => undefined);
   }
 
   private async runRef(tenantId: TenantId, runId: string): Promise<RunRefDoc | undefined> {
