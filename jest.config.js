@@ -10,7 +10,7 @@ module.exports = {
     '^@app/contracts$': '<rootDir>/libs/contracts/src',
     '^@app/contracts/(.*)$': '<rootDir>/libs/contracts/src/$1',
   },
-  collectCoverageFrom: ['src/**/*.ts', 'libs/**/*.ts', '!**/*.spec.ts', '!**/testing/**', '!src/main.ts', '!src/cli.ts'],
+  collectCoverageFrom: ['src/**/*.ts', 'libs/**/*.ts', '!**/*.spec.ts', '!**/testing/**', '!src/main.ts', '!src/cli.ts', '!src/config/apply-env-file.ts'],
   coverageDirectory: 'coverage',
   coverageThreshold: {
     './src/orchestration/': { lines: 85 },

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import './config/apply-env-file';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';

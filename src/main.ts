@@ -1,6 +1,8 @@
 import 'reflect-metadata';
-// First: telemetry must start before the modules it instruments are loaded.
+// First: the .env file, then telemetry, which must start before the modules it instruments are loaded.
+import './config/apply-env-file';
 import { telemetry } from './telemetry/instrument';
+import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { AppConfig } from './config/app-config';
@@ -14,10 +16,12 @@ async function bootstrap(): Promise<void> {
   const app = await createApp();
   const config = app.get(AppConfig);
   await app.listen(config.http.port, config.http.host);
+  // The bound port, which differs from the configured one when that is 0 (any free port).
+  const { port } = app.getHttpServer().address() as AddressInfo;
   const auth = config.auth.tokens.size > 0 ? `${config.auth.tokens.size} token(s)` : 'open (loopback only)';
   const store = config.store.cosmos ? 'cosmos' : `sqlite in ${config.store.dataDir}`;
   new Logger('Bootstrap').log(
-    `Listening on http://${config.http.host}:${config.http.port} (LLM: ${config.llm.provider}, store: ${store}, auth: ${auth}, telemetry: ${exportersOf(config.telemetry).join('+')})`,
+    `Listening on http://${config.http.host}:${port} (LLM: ${config.llm.provider}, store: ${store}, auth: ${auth}, telemetry: ${exportersOf(config.telemetry).join('+')})`,
   );
   app.getHttpServer().once('close', () => void telemetry.shutdown());
 }
