@@ -20,7 +20,7 @@ function campaignIdErrors(campaignId: unknown): FieldError[] {
 /** Requests this module validated; they are frozen, so they stay valid. */
 const validated = new WeakSet<OrchestrationRequest>();
 
-function sealed(request: OrchestrationRequest): OrchestrationRequest {
+function sealed<T extends OrchestrationRequest>(request: T): T {
   const frozen = deepFreeze(request);
   validated.add(frozen);
   return frozen;
@@ -60,8 +60,8 @@ export function validateRunRequest(request: OrchestrationRequest): Orchestration
  * checked, the rest was); any other request is validated whole.
  * @throws OrchestrationValidationError
  */
-export function withIds(request: OrchestrationRequest, campaignId: string, runId: string): OrchestrationRequest {
-  if (!validated.has(request)) return validateRunRequest({ ...request, campaignId, runId });
+export function withIds(request: OrchestrationRequest, campaignId: string, runId: string): OrchestrationRequest & { runId: string } {
+  if (!validated.has(request)) return withIds(validateRunRequest({ ...request, campaignId }), campaignId, runId);
   const errors = campaignIdErrors(campaignId);
   if (errors.length > 0) throw new OrchestrationValidationError(errors);
   return sealed({ ...request, campaignId, runId });

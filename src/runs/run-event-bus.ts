@@ -1,72 +1,50 @@
-import { Injectable } from '@nestjs/common';
-import { Observable, Subject } from 'rxjs';
-import { isTerminalState, OrchestrationEvent } from '@app/contracts';
+import type { Observable } from 'rxjs';
+import type { OrchestrationEvent } from '@app/contracts';
 import type { TenantId } from '../persistence/run.repository';
 
-interface Channel {
-  subject: Subject<OrchestrationEvent>;
-  tenantId: TenantId;
-  /** The `seq` of the last event published (0 before the first). */
-  lastSeq: number;
-}
-
 /**
- * Live events of the runs executing in this process, one channel per run. An event is published
- * only after it was stored, so a subscriber that reads the store after subscribing here misses
- * nothing. A channel completes with its run's terminal event.
+ * The live side of runs, across every node that serves them: stored events on their way to
+ * subscribers, and cancel requests on their way to the node that executes the run.
+ *
+ * Contract (every adapter passes `test/contracts/run-event-bus.contract.ts`):
+ * - `publish` is called only after the event is stored, in `seq` order per run, by the node that
+ *   executes the run. A subscriber that subscribes to `live` and then reads the store misses
+ *   nothing: what was published before it subscribed is in the store.
+ * - `live` delivers each published event of the run at most once per subscription, in `seq` order,
+ *   and completes after the terminal event or `close`. A transport that can lose messages (a
+ *   broken connection) may skip events: `RunEventsService` fills gaps from the store, so nothing
+ *   reaches a client out of order or twice.
+ * - A cancel request reaches the `onCancel` handler of every node (the one that executes the run
+ *   acts on it; the others ignore it). It is a request, not a result: the run's stored terminal
+ *   event says whether it was cancelled.
  */
-@Injectable()
-export class RunEventBus {
-  private readonly channels = new Map<string, Channel>();
+export abstract class RunEventBus {
+  /** Publishes a stored event of a run executing on this node. */
+  abstract publish(event: OrchestrationEvent): void;
 
-  /** Publishes a stored event of a run executing here; events come in `seq` order. */
-  publish(event: OrchestrationEvent): void {
-    const channel = this.channels.get(event.runId);
-    if (!channel) return;
-    // Set first: a subscriber that joins while this event is delivered and already has it needs nothing older.
-    channel.lastSeq = event.seq;
-    channel.subject.next(event);
-    if (isTerminalState(event.state)) {
-      this.channels.delete(event.runId);
-      channel.subject.complete();
-    }
-  }
+  /** Declares that `runId` of `tenantId` starts executing on this node. */
+  abstract open(runId: string, tenantId: TenantId): void;
 
-  /** Opens the channel of a run of `tenantId` about to execute. */
-  open(runId: string, tenantId: TenantId): void {
-    if (!this.channels.has(runId)) this.channels.set(runId, { subject: new Subject(), tenantId, lastSeq: 0 });
-  }
-
-  /** Ends a run's channel without a terminal event (its subscribers fall back to the store). */
-  close(runId: string): void {
-    const channel = this.channels.get(runId);
-    this.channels.delete(runId);
-    channel?.subject.complete();
-  }
+  /** Ends a run's live events without a terminal event (its subscribers fall back to the store). */
+  abstract close(runId: string): void;
 
   /**
-   * True when `runId` executes here for `tenantId` and nothing after `afterSeq` was published yet:
-   * a subscriber that subscribes to `live(runId)` now gets every later event, with no store read.
+   * True when `runId` executes on this node for `tenantId` and nothing after `afterSeq` was
+   * published yet: a subscriber that subscribes to `live(runId)` now gets every later event, with
+   * no store read. False whenever this node cannot tell.
    */
-  upToDate(tenantId: TenantId, runId: string, afterSeq: number): boolean {
-    const channel = this.channels.get(runId);
-    return channel !== undefined && channel.tenantId === tenantId && channel.lastSeq <= afterSeq;
-  }
+  abstract upToDate(tenantId: TenantId, runId: string, afterSeq: number): boolean;
 
-  /** Live events of `runId`; completes at once when the run is not executing here. */
-  live(runId: string): Observable<OrchestrationEvent> {
-    return new Observable((subscriber) => {
-      const channel = this.channels.get(runId);
-      if (!channel) {
-        subscriber.complete();
-        return undefined;
-      }
-      return channel.subject.subscribe(subscriber);
-    });
-  }
+  /**
+   * The live events of `runId` from now on, in `seq` order, until its terminal event. Completes at
+   * once when this node knows the run is not executing anywhere (the embedded bus knows; a
+   * distributed one does not, and completes only with the terminal event or `close`).
+   */
+  abstract live(runId: string): Observable<OrchestrationEvent>;
 
-  /** Number of runs with an open channel. */
-  get size(): number {
-    return this.channels.size;
-  }
+  /** Asks the node that executes `runId` to cancel it. */
+  abstract requestCancel(runId: string): Promise<void>;
+
+  /** Registers this node's handler of cancel requests (the run executor's). */
+  abstract onCancel(handler: (runId: string) => void): void;
 }

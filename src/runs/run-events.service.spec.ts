@@ -1,7 +1,7 @@
 import { lastValueFrom, toArray } from 'rxjs';
 import type { OrchestrationEvent, OrchestrationRun, OrchestrationState } from '@app/contracts';
 import type { RunRepository } from '../persistence/run.repository';
-import { RunEventBus } from './run-event-bus';
+import { InProcessRunEventBus } from './adapters/in-process-run-event-bus';
 import { RunEventsService } from './run-events.service';
 
 const event = (seq: number, state: OrchestrationState = 'GeneratingCopy'): OrchestrationEvent => ({
@@ -30,8 +30,8 @@ function fakeStore(stored: OrchestrationEvent[], known = true) {
 }
 
 /** The channel of a run executing here for tenant `t`, with the events it has already published (stored ones are published in order). */
-function openChannel(...published: OrchestrationEvent[]): RunEventBus {
-  const bus = new RunEventBus();
+function openChannel(...published: OrchestrationEvent[]): InProcessRunEventBus {
+  const bus = new InProcessRunEventBus();
   bus.open('run-1', 't');
   published.forEach((e) => bus.publish(e));
   return bus;
@@ -84,7 +84,7 @@ describe(RunEventsService.name, () => {
     const handOver = jest.fn();
     const finished = fakeStore([event(1, 'Queued'), event(2, 'Completed')]);
     finished.release();
-    expect((await lastValueFrom(new RunEventsService(finished.repository, new RunEventBus()).stream('t', 'run-1', 0, handOver).pipe(toArray()))).map((e) => e.seq)).toEqual([1, 2]);
+    expect((await lastValueFrom(new RunEventsService(finished.repository, new InProcessRunEventBus()).stream('t', 'run-1', 0, handOver).pipe(toArray()))).map((e) => e.seq)).toEqual([1, 2]);
 
     const ending = fakeStore([event(1, 'Queued')]);
     const bus = openChannel(event(1, 'Queued'));
@@ -98,21 +98,21 @@ describe(RunEventsService.name, () => {
   it('replays a finished run from the store and completes after its terminal event', async () => {
     const { repository, release } = fakeStore([event(1, 'Queued'), event(2), event(3, 'Cancelled')]);
     release();
-    const events = await lastValueFrom(new RunEventsService(repository, new RunEventBus()).stream('t', 'run-1').pipe(toArray()));
+    const events = await lastValueFrom(new RunEventsService(repository, new InProcessRunEventBus()).stream('t', 'run-1').pipe(toArray()));
     expect(events.map((e) => e.state)).toEqual(['Queued', 'GeneratingCopy', 'Cancelled']);
   });
 
   it('completes with nothing when the client already has every event of a finished run', async () => {
     const { repository, release } = fakeStore([event(1, 'Queued'), event(2, 'Completed')]);
     release();
-    const events = await lastValueFrom(new RunEventsService(repository, new RunEventBus()).stream('t', 'run-1', 2).pipe(toArray()));
+    const events = await lastValueFrom(new RunEventsService(repository, new InProcessRunEventBus()).stream('t', 'run-1', 2).pipe(toArray()));
     expect(events).toEqual([]);
   });
 
   it('fails with RUN_NOT_FOUND for an unknown run', async () => {
     const { repository, release } = fakeStore([], false);
     release();
-    await expect(lastValueFrom(new RunEventsService(repository, new RunEventBus()).stream('t', 'run-1'))).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
+    await expect(lastValueFrom(new RunEventsService(repository, new InProcessRunEventBus()).stream('t', 'run-1'))).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
   });
 
   it('reads nothing from the store for a subscriber that has every event published so far, and still gets every later one', async () => {
@@ -122,7 +122,7 @@ describe(RunEventsService.name, () => {
     const seen: number[] = [];
     let completed = false;
     events.stream('t', 'run-1', 1).subscribe({ next: (e) => seen.push(e.seq), complete: () => (completed = true) });
-    const bus = (events as unknown as { bus: RunEventBus }).bus;
+    const bus = (events as unknown as { bus: InProcessRunEventBus }).bus;
     bus.publish(event(2));
     await new Promise((resolve) => setImmediate(resolve));
     bus.publish(event(3));
@@ -160,9 +160,9 @@ describe(RunEventsService.name, () => {
   });
 });
 
-describe(RunEventBus.name, () => {
+describe(InProcessRunEventBus.name, () => {
   it('delivers to subscribers of the run only and closes the channel with the terminal event', () => {
-    const bus = new RunEventBus();
+    const bus = new InProcessRunEventBus();
     bus.open('run-1', 't');
     const seen: number[] = [];
     let completed = false;
@@ -178,7 +178,7 @@ describe(RunEventBus.name, () => {
   });
 
   it('completes at once for a run that is not executing here, and on close', () => {
-    const bus = new RunEventBus();
+    const bus = new InProcessRunEventBus();
     let done = 0;
     bus.live('nope').subscribe({ complete: () => done++ });
     bus.open('run-1', 't');

@@ -1,14 +1,16 @@
 import { Module } from '@nestjs/common';
 import { OrchestrationModule } from '../orchestration/orchestration.module';
+import { InProcessRunEventBus } from './adapters/in-process-run-event-bus';
 import { CampaignsService } from './campaigns.service';
 import { RunEventBus } from './run-event-bus';
 import { RunEventsService } from './run-events.service';
+import { RunExecutor } from './run-executor';
 import { RunsService } from './runs.service';
 
-/** Run lifecycle, event replay and campaigns, over the store and the orchestrator. */
+/** Run lifecycle, execution, live events and their replay, and campaigns, over the store and the orchestrator. */
 @Module({
   imports: [OrchestrationModule],
-  providers: [RunsService, RunEventsService, RunEventBus, CampaignsService],
-  exports: [RunsService, RunEventsService, CampaignsService],
+  providers: [RunsService, RunExecutor, RunEventsService, { provide: RunEventBus, useClass: InProcessRunEventBus }, CampaignsService],
+  exports: [RunsService, RunExecutor, RunEventsService, CampaignsService],
 })
 export class RunsModule {}

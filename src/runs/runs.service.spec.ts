@@ -4,8 +4,9 @@ import { SqliteRunRepository } from '../persistence/adapters/sqlite-run.reposito
 import { StoreError } from '../persistence/store-errors';
 import { SAMPLE_CONTENT } from '../orchestration/testing/fake-agents';
 import { createHarness } from '../orchestration/testing/orchestrator-harness';
-import { RunEventBus } from './run-event-bus';
+import { InProcessRunEventBus } from './adapters/in-process-run-event-bus';
 import { RunEventsService } from './run-events.service';
+import { RunExecutor } from './run-executor';
 import { RunsService } from './runs.service';
 
 const BRIEF = { objective: 'Sell more cups', targetAudience: 'Commuters', productDetails: 'A reusable cup.' };
@@ -19,20 +20,43 @@ function setup(delayMs = 5) {
     visualConcept: step(SAMPLE_CONTENT.visualConcept),
   });
   const repository = new SqliteRunRepository(':memory:');
-  const bus = new RunEventBus();
-  const runs = new RunsService(repository, orchestrator, registry, bus, config);
+  const bus = new InProcessRunEventBus();
+  const executor = new RunExecutor(repository, orchestrator, registry, bus, config);
+  const runs = new RunsService(repository, executor, bus);
   const events = new RunEventsService(repository, bus);
-  return { runs, events, repository, registry, bus };
+  return { runs, executor, events, repository, registry, bus };
 }
 
 const collect = (events: RunEventsService, runId: string) => lastValueFrom(events.stream('t', runId).pipe(toArray()));
 
 describe(RunsService.name, () => {
   it('stores every event before publishing it, and the run with its outcome at the end', async () => {
-    const { runs, events, repository } = setup();
+    const { runs, events, repository, bus } = setup();
+    // One timeline of what the store has acknowledged and what the bus was given, in the order it happened.
+    const timeline: string[] = [];
+    const append = repository.appendEvents.bind(repository);
+    const finish = repository.finishRun.bind(repository);
+    const publish = bus.publish.bind(bus);
+    jest.spyOn(repository, 'appendEvents').mockImplementation(async (tenant, batch) => {
+      await append(tenant, batch);
+      batch.forEach((e) => timeline.push(`stored ${e.seq}`));
+    });
+    jest.spyOn(repository, 'finishRun').mockImplementation(async (outcome) => {
+      await finish(outcome);
+      timeline.push(`stored ${outcome.terminalEvent.seq}`);
+    });
+    jest.spyOn(bus, 'publish').mockImplementation((e) => {
+      timeline.push(`published ${e.seq}`);
+      publish(e);
+    });
     const started = await runs.start('t', { campaign: { name: 'C', brief: BRIEF }, selectedPlatforms: ['x'] });
     expect(started.status).toBe('queued');
     const live = await collect(events, started.runId);
+
+    for (const { seq } of live) {
+      expect(timeline.indexOf(`stored ${seq}`)).toBeGreaterThanOrEqual(0);
+      expect(timeline.indexOf(`stored ${seq}`)).toBeLessThan(timeline.indexOf(`published ${seq}`));
+    }
 
     const stored = await repository.listEvents('t', started.runId, 0);
     expect(stored).toEqual(live);
@@ -53,13 +77,13 @@ describe(RunsService.name, () => {
   });
 
   it('ends a run as failed, with its terminal event, when a store write fails mid-run', async () => {
-    const { runs, events, repository, registry } = setup(50);
+    const { runs, executor, events, repository, registry } = setup(50);
     const append = repository.appendEvents.bind(repository);
     jest.spyOn(repository, 'appendEvents').mockImplementation(async (tenant: string, batch: readonly OrchestrationEvent[]) => {
       if (batch.some((event) => event.seq === 3)) throw new StoreError('disk I/O error');
       return append(tenant, batch);
     });
-    const logged = jest.spyOn((runs as unknown as { logger: { error: () => void } }).logger, 'error').mockImplementation(() => undefined);
+    const logged = jest.spyOn((executor as unknown as { logger: { error: () => void } }).logger, 'error').mockImplementation(() => undefined);
     const started = await runs.start('t', { campaign: { name: 'C', brief: BRIEF }, selectedPlatforms: ['x'] });
     const live = await collect(events, started.runId);
 
@@ -98,12 +122,12 @@ describe(RunsService.name, () => {
   });
 
   it('drains on shutdown: no new runs, in-flight runs end before it returns', async () => {
-    const { runs, repository } = setup(20);
+    const { runs, executor, repository } = setup(20);
     const started = await runs.start('t', { campaign: { name: 'C', brief: BRIEF }, selectedPlatforms: ['x'] });
-    const shutdown = runs.beforeApplicationShutdown();
+    const shutdown = executor.beforeApplicationShutdown();
     await expect(runs.start('t', { campaign: { name: 'D', brief: BRIEF }, selectedPlatforms: ['x'] })).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
     await shutdown;
     expect((await repository.getRun('t', started.runId))?.status).toBe('completed');
-    expect(runs.activeRuns).toBe(0);
+    expect(executor.activeRuns).toBe(0);
   });
 });

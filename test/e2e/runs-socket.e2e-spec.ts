@@ -1,5 +1,5 @@
 import { ARTIFACT_TYPES, type ExecutionMode, type OrchestrationEvent, type Platform } from '@app/contracts';
-import { RunsGateway } from '../../src/realtime/runs.gateway';
+import { RunSubscriptions } from '../../src/realtime/run-subscriptions.service';
 import { runInput, startApp, type E2eApp } from '../support/e2e-app';
 import { expectCompleteStream, expectRunStream } from '../support/e2e-streams';
 
@@ -11,7 +11,7 @@ describe('Runs over Socket.IO (e2e)', () => {
     app = await startApp({ OFFLINE_LATENCY_MS: '20-60' });
   });
   afterAll(() => app?.close());
-  const rooms = () => app.app.get(RunsGateway)['server'].sockets.adapter.rooms;
+  const rooms = () => app.app.get(RunSubscriptions)['server'].sockets.adapter.rooms;
 
   it.each<[ExecutionMode, Platform[]]>([
     ['parallel', ['x', 'instagram', 'linkedin']],
