@@ -73,6 +73,8 @@ export abstract class AppConfig {
   abstract readonly http: { host: string; port: number; bodyLimitBytes: number };
   abstract readonly socket: { maxMessageBytes: number };
   abstract readonly store: { dataDir: string; cosmos?: CosmosSettings };
+  /** Redis, shared by the nodes of a scale-out deployment; absent: one embedded process. */
+  abstract readonly redis?: { url: string; prefix: string };
   /** Bearer token → tenant; empty when authentication is off. */
   abstract readonly auth: { tokens: ReadonlyMap<string, string> };
   abstract readonly shutdown: { mode: 'drain' | 'cancel'; graceMs: number };

@@ -45,6 +45,18 @@ export class Environment {
   @IsString()
   DATA_DIR: string = './data';
 
+  /**
+   * Redis (Azure Cache for Redis in production): when set, nodes share live events and cancel
+   * requests over it; `rediss://` for TLS, credentials in the URL.
+   */
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  /** Prefix of every Redis key and channel: deployments that share a Redis keep apart by it. */
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'REDIS_PREFIX must be 1-64 letters, digits, _ . or -' })
+  REDIS_PREFIX: string = 'orchestrator';
+
   /** Azure Cosmos DB (NoSQL) account endpoint; when set, the store is Cosmos DB instead of SQLite. `http://` is accepted for local emulators. */
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })

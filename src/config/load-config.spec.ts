@@ -193,4 +193,25 @@ describe(loadConfig.name, () => {
       expect(loadConfig({ OFFLINE_LATENCY_MS: value }).llm.offlineLatencyMs).toEqual(range);
     });
   });
+
+  describe('REDIS_URL', () => {
+    it('is off by default: one embedded process', () => {
+      expect(loadConfig({}).redis).toBeUndefined();
+    });
+
+    it('reads the URL and the prefix, which defaults to orchestrator', () => {
+      expect(loadConfig({ REDIS_URL: 'rediss://:secret@cache.redis.cache.windows.net:6380' }).redis).toEqual({
+        url: 'rediss://:secret@cache.redis.cache.windows.net:6380',
+        prefix: 'orchestrator',
+      });
+      expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PREFIX: 'staging' }).redis?.prefix).toBe('staging');
+    });
+
+    it.each([
+      [{ REDIS_URL: 'http://127.0.0.1:6379' }, 'REDIS_URL must be a redis:// or rediss:// URL'],
+      [{ REDIS_URL: 'redis://127.0.0.1', REDIS_PREFIX: 'a b' }, 'REDIS_PREFIX must be 1-64 letters, digits, _ . or -'],
+    ])('rejects %j', (env, message) => {
+      expect(problemsOf(env)).toContain(message);
+    });
+  });
 });

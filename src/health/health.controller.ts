@@ -3,9 +3,11 @@ import { ApiTags } from '@nestjs/swagger';
 import { HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { Public } from '../auth/http-auth.guard';
+import { AppConfig } from '../config/app-config';
 import { RunRepository } from '../persistence/run.repository';
+import { RunEventBus } from '../runs/run-event-bus';
 
-/** Liveness (the process serves) and readiness (the store answers), without a token. */
+/** Liveness (the process serves) and readiness (the store answers, and Redis when configured), without a token. */
 @ApiTags('health')
 @Public()
 @Controller('health')
@@ -14,6 +16,8 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     private readonly repository: RunRepository,
+    private readonly bus: RunEventBus,
+    private readonly config: AppConfig,
   ) {}
 
   /** 200 while the process serves requests. */
@@ -22,21 +26,23 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** 200 when the store answers, 503 otherwise. */
+  /** 200 when the store (and Redis, when configured) answers, 503 otherwise. */
   @Get('ready')
   async ready(@Res() response: Response): Promise<void> {
+    const checks = [() => this.probe('store', () => this.repository.ping())];
+    if (this.config.redis) checks.push(() => this.probe('redis', () => this.bus.ping()));
     try {
-      response.json(await this.health.check([() => this.store()]));
+      response.json(await this.health.check(checks));
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       response.status(503).json(error.getResponse());
     }
   }
 
-  private async store() {
-    const indicator = this.indicators.check('store');
+  private async probe(name: string, ping: () => Promise<void>) {
+    const indicator = this.indicators.check(name);
     try {
-      await this.repository.ping();
+      await ping();
       return indicator.up();
     } catch (error) {
       return indicator.down({ message: error instanceof Error ? error.message : String(error) });

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { RunsModule } from '../runs/runs.module';
 import { HealthController } from './health.controller';
 
 /** Health endpoints under /api/health (@nestjs/terminus). */
-@Module({ imports: [TerminusModule.forRoot({ logger: false })], controllers: [HealthController] })
+@Module({ imports: [TerminusModule.forRoot({ logger: false }), RunsModule], controllers: [HealthController] })
 export class HealthModule {}

@@ -47,4 +47,7 @@ export abstract class RunEventBus {
 
   /** Registers this node's handler of cancel requests (the run executor's). */
   abstract onCancel(handler: (runId: string) => void): void;
+
+  /** Resolves when the transport answers (readiness); rejects otherwise. */
+  abstract ping(): Promise<void>;
 }

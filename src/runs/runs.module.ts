@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { OrchestrationModule } from '../orchestration/orchestration.module';
-import { InProcessRunEventBus } from './adapters/in-process-run-event-bus';
 import { CampaignsService } from './campaigns.service';
 import { RunEventBus } from './run-event-bus';
+import { runEventBusProvider } from './run-event-bus.provider';
 import { RunEventsService } from './run-events.service';
 import { RunExecutor } from './run-executor';
 import { RunsService } from './runs.service';
@@ -10,7 +10,7 @@ import { RunsService } from './runs.service';
 /** Run lifecycle, execution, live events and their replay, and campaigns, over the store and the orchestrator. */
 @Module({
   imports: [OrchestrationModule],
-  providers: [RunsService, RunExecutor, RunEventsService, { provide: RunEventBus, useClass: InProcessRunEventBus }, CampaignsService],
-  exports: [RunsService, RunExecutor, RunEventsService, CampaignsService],
+  providers: [RunsService, RunExecutor, RunEventsService, runEventBusProvider, CampaignsService],
+  exports: [RunsService, RunExecutor, RunEventsService, RunEventBus, CampaignsService],
 })
 export class RunsModule {}

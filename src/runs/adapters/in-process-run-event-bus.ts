@@ -66,6 +66,8 @@ export class InProcessRunEventBus extends RunEventBus {
     this.cancelHandler = handler;
   }
 
+  async ping(): Promise<void> {}
+
   /** Number of runs with an open channel. */
   get size(): number {
     return this.channels.size;

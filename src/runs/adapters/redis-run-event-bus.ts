@@ -1,0 +1,140 @@
+import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { Observable, Subscriber } from 'rxjs';
+import { isTerminalState, OrchestrationEvent } from '@app/contracts';
+import type { TenantId } from '../../persistence/run.repository';
+import { RunEventBus } from '../run-event-bus';
+
+/** What this node knows of a run it executes. */
+interface Executing {
+  tenantId: TenantId;
+  lastSeq: number;
+}
+
+/** Message kinds on the channel: a stored event, the end of a run without one, a cancel request. */
+const EVENT = 'e';
+const CLOSE = 'c';
+const CANCEL = 'x';
+
+/**
+ * The bus across nodes, over Redis pub/sub: one channel (`<prefix>:runs`) that every node
+ * subscribes to once, when it starts, carrying each stored event (`e|<runId>|<json>`), the end of
+ * a run without a terminal event (`c|<runId>`) and cancel requests (`x|<runId>`). A node parses
+ * only the events of runs that have live subscribers on it. Its own events come back to it through
+ * Redis too, so every subscriber on every node sees one order. One `PUBLISH` per event.
+ *
+ * Pub/sub forgets what it could not deliver while a connection was down: a subscriber may then
+ * miss events, which the port allows (`RunEventsService` fills gaps from the store).
+ */
+export class RedisRunEventBus extends RunEventBus implements OnApplicationShutdown {
+  private readonly logger = new Logger(RedisRunEventBus.name);
+  private readonly channel: string;
+  private readonly executing = new Map<string, Executing>();
+  private readonly subscribers = new Map<string, Set<Subscriber<OrchestrationEvent>>>();
+  private cancelHandler: (runId: string) => void = () => undefined;
+
+  /**
+   * @param publisher a connection for `PUBLISH` (may be shared with other commands).
+   * @param subscriber a connection of its own: in subscriber mode it can do nothing else.
+   */
+  constructor(
+    private readonly publisher: Redis,
+    private readonly subscriber: Redis,
+    prefix: string,
+  ) {
+    super();
+    this.channel = `${prefix}:runs`;
+    subscriber.on('message', (channel: string, message: string) => {
+      if (channel !== this.channel) return;
+      try {
+        this.receive(message);
+      } catch (error) {
+        this.logger.warn(`Dropped a malformed message on ${channel}: ${String(error)}`);
+      }
+    });
+  }
+
+  /** Subscribes to the channel; resolves once Redis confirmed it, so nothing published later is missed. */
+  async connect(): Promise<void> {
+    await this.subscriber.subscribe(this.channel);
+  }
+
+  /** After the executor has drained (an earlier shutdown phase): close the connections. */
+  onApplicationShutdown(): Promise<void> {
+    return this.disconnect();
+  }
+
+  /** Ends every live subscription on this node and closes both connections. */
+  async disconnect(): Promise<void> {
+    for (const set of this.subscribers.values()) for (const subscriber of set) subscriber.complete();
+    this.subscribers.clear();
+    await Promise.allSettled([this.subscriber.quit(), this.publisher.quit()]);
+  }
+
+  publish(event: OrchestrationEvent): void {
+    const executing = this.executing.get(event.runId);
+    if (executing) executing.lastSeq = event.seq;
+    if (isTerminalState(event.state)) this.executing.delete(event.runId);
+    this.send(`${EVENT}|${event.runId}|${JSON.stringify(event)}`);
+  }
+
+  open(runId: string, tenantId: TenantId): void {
+    if (!this.executing.has(runId)) this.executing.set(runId, { tenantId, lastSeq: 0 });
+  }
+
+  close(runId: string): void {
+    this.executing.delete(runId);
+    this.send(`${CLOSE}|${runId}`);
+  }
+
+  upToDate(tenantId: TenantId, runId: string, afterSeq: number): boolean {
+    const executing = this.executing.get(runId);
+    return executing !== undefined && executing.tenantId === tenantId && executing.lastSeq <= afterSeq;
+  }
+
+  live(runId: string): Observable<OrchestrationEvent> {
+    return new Observable((subscriber) => {
+      let set = this.subscribers.get(runId);
+      if (!set) this.subscribers.set(runId, (set = new Set()));
+      set.add(subscriber);
+      return () => {
+        set.delete(subscriber);
+        if (set.size === 0 && this.subscribers.get(runId) === set) this.subscribers.delete(runId);
+      };
+    });
+  }
+
+  async requestCancel(runId: string): Promise<void> {
+    await this.publisher.publish(this.channel, `${CANCEL}|${runId}`);
+  }
+
+  onCancel(handler: (runId: string) => void): void {
+    this.cancelHandler = handler;
+  }
+
+  async ping(): Promise<void> {
+    await Promise.all([this.publisher.ping(), this.subscriber.ping()]);
+  }
+
+  private send(message: string): void {
+    this.publisher.publish(this.channel, message).catch((error: unknown) => this.logger.warn(`Publish failed: ${String(error)}`));
+  }
+
+  private receive(message: string): void {
+    const kind = message.slice(0, 1);
+    const end = message.indexOf('|', 2);
+    const runId = end < 0 ? message.slice(2) : message.slice(2, end);
+    if (kind === CANCEL) return this.cancelHandler(runId);
+    const set = this.subscribers.get(runId);
+    if (!set) return;
+    if (kind === CLOSE) return this.end(runId, set);
+    const event = JSON.parse(message.slice(end + 1)) as OrchestrationEvent;
+    for (const subscriber of [...set]) subscriber.next(event);
+    if (isTerminalState(event.state)) this.end(runId, set);
+  }
+
+  private end(runId: string, set: Set<Subscriber<OrchestrationEvent>>): void {
+    this.subscribers.delete(runId);
+    for (const subscriber of set) subscriber.complete();
+  }
+}

@@ -1,0 +1,101 @@
+import type { OrchestrationEvent } from '@app/contracts';
+import { httpRequest, removeDir, runInput, tempDir } from '../support/e2e-app';
+import { connectClient, type RunSocket } from '../support/e2e-socket';
+import { expectCompleteStream } from '../support/e2e-streams';
+import { CosmosTestServer } from '../support/cosmos-test-server';
+import { RedisTestServer } from '../support/redis-test-server';
+import { spawnServer, type ServerProcess } from '../support/server-process';
+
+/**
+ * Nodes as production runs them: separate server processes sharing one Cosmos DB store (the
+ * protocol server, in the test's process) and one Redis (a redis-server the test starts).
+ */
+describe('Scale-out over Redis: several server processes (e2e)', () => {
+  const redis = new RedisTestServer();
+  const cosmos = new CosmosTestServer();
+  const dirs: string[] = [];
+  const nodes: ServerProcess[] = [];
+  const sockets: RunSocket[] = [];
+  let env: Record<string, string>;
+
+  /** A node on the shared store and Redis; `extra` overrides its environment. */
+  const startNode = async (extra: Record<string, string> = {}) => {
+    const dir = tempDir('orchestrator-node-');
+    dirs.push(dir);
+    const node = await spawnServer({ cwd: dir, env: { ...env, ...extra } });
+    nodes.push(node);
+    return node;
+  };
+  const connect = async (node: ServerProcess) => {
+    const socket = await connectClient(node.baseUrl);
+    sockets.push(socket);
+    return socket;
+  };
+
+  beforeAll(async () => {
+    await Promise.all([redis.start(), cosmos.start()]);
+    const settings = cosmos.settings();
+    env = {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      PORT: '0',
+      REDIS_URL: redis.url,
+      COSMOS_ENDPOINT: settings.endpoint,
+      COSMOS_KEY: 'test-key',
+      COSMOS_DATABASE: settings.database,
+      LLM_PROVIDER: 'offline',
+      OFFLINE_LATENCY_MS: '30-80',
+      SHUTDOWN_MODE: 'cancel',
+    };
+  });
+  afterEach(async () => {
+    sockets.splice(0).forEach((socket) => socket.close());
+    await Promise.all(nodes.splice(0).map((node) => node.stop()));
+    dirs.splice(0).forEach(removeDir);
+  });
+  afterAll(async () => {
+    await Promise.all([redis.stop(), cosmos.stop()]);
+  });
+
+  it('streams a run executing on node A to a client on node B, every event once and in order', async () => {
+    const [a, b] = [await startNode(), await startNode()];
+    const watcher = await connect(b);
+    const started = await httpRequest(a.baseUrl, 'POST', '/api/runs', { json: runInput() });
+    expect(started.status).toBe(202);
+    const { runId } = started.body as { runId: string };
+
+    expect((await watcher.subscribe(runId)).ok).toBe(true);
+    const events = await watcher.untilTerminal(runId);
+
+    expectCompleteStream(events, runId);
+    const stored = await httpRequest<OrchestrationEvent[]>(b.baseUrl, 'GET', `/api/runs/${runId}/events`);
+    expect(events.map((e) => e.eventId)).toEqual(stored.body.map((e) => e.eventId));
+  });
+
+  it('cancels on node B a run executing on node A: A aborts it, and B answers its cancelled status', async () => {
+    const a = await startNode({ OFFLINE_LATENCY_MS: '20000' });
+    const b = await startNode();
+    const watcher = await connect(b);
+    const started = await httpRequest(a.baseUrl, 'POST', '/api/runs', { json: runInput() });
+    const { runId } = started.body as { runId: string };
+    await watcher.subscribe(runId);
+    await watcher.waitFor((e) => e.runId === runId && e.phase === 'started', 'an agent started');
+
+    const cancelled = await httpRequest(b.baseUrl, 'POST', `/api/runs/${runId}/cancel`);
+
+    // 'cancelled', not 'running': B waited for the end that A stored, which only a cancel reaching A makes.
+    expect(cancelled.status).toBe(202);
+    expect(cancelled.body).toEqual({ runId, status: 'cancelled' });
+    const events = await watcher.untilTerminal(runId);
+    expectCompleteStream(events, runId);
+    expect(events.at(-1)?.state).toBe('Cancelled');
+  });
+
+  it('reports Redis in readiness', async () => {
+    const node = await startNode();
+    const ready = await httpRequest(node.baseUrl, 'GET', '/api/health/ready');
+
+    expect(ready.status).toBe(200);
+    expect(ready.body.info).toEqual({ store: { status: 'up' }, redis: { status: 'up' } });
+  });
+});

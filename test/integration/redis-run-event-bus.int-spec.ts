@@ -1,0 +1,65 @@
+import { Redis } from 'ioredis';
+import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
+import { RedisRunEventBus } from '../../src/runs/adapters/redis-run-event-bus';
+import { runEventBusContract } from '../contracts/run-event-bus.contract';
+import { RedisTestServer } from '../support/redis-test-server';
+
+const redis = new RedisTestServer();
+let prefixes = 0;
+
+beforeAll(() => redis.start());
+afterAll(() => redis.stop());
+
+/** One node's bus on the test server: its own publisher and subscriber connections. */
+async function node(prefix: string): Promise<RedisRunEventBus> {
+  const bus = new RedisRunEventBus(new Redis(redis.url), new Redis(redis.url), prefix);
+  await bus.connect();
+  return bus;
+}
+
+runEventBusContract('Redis pub/sub, two nodes', async () => {
+  const prefix = `test-${++prefixes}`;
+  const [executing, serving] = await Promise.all([node(prefix), node(prefix)]);
+  return { executing, serving, teardown: () => Promise.all([executing.disconnect(), serving.disconnect()]).then(() => undefined) };
+});
+
+describe(RedisRunEventBus.name, () => {
+  it('keeps deployments apart by prefix', async () => {
+    const [one, other] = await Promise.all([node('deployment-a'), node('deployment-b')]);
+    try {
+      const received = lastValueFrom(other.live('run-1').pipe(toArray()));
+      const cancelled: string[] = [];
+      other.onCancel((runId) => cancelled.push(runId));
+      one.open('run-1', 't');
+      one.publish({ eventId: 'e1', runId: 'run-1', campaignId: 'c', seq: 1, state: 'Completed', attempt: 1, message: '', timestamp: new Date().toISOString() });
+      await one.requestCancel('run-1');
+      // The same run id on the other deployment's own channel proves the channel still works.
+      const ownEvent = firstValueFrom(other.live('run-2'));
+      other.open('run-2', 't');
+      other.publish({ eventId: 'e2', runId: 'run-2', campaignId: 'c', seq: 1, state: 'Queued', attempt: 1, message: '', timestamp: new Date().toISOString() });
+      await ownEvent;
+      other.close('run-1');
+
+      expect(await received).toEqual([]);
+      expect(cancelled).toEqual([]);
+    } finally {
+      await Promise.all([one.disconnect(), other.disconnect()]);
+    }
+  });
+
+  it('drops a malformed message and goes on', async () => {
+    const bus = await node('malformed');
+    const raw = new Redis(redis.url);
+    try {
+      const received = lastValueFrom(bus.live('run-1').pipe(toArray()));
+      await raw.publish('malformed:runs', 'e|run-1|{not json');
+      bus.open('run-1', 't');
+      bus.publish({ eventId: 'e1', runId: 'run-1', campaignId: 'c', seq: 1, state: 'Failed', attempt: 1, message: '', timestamp: new Date().toISOString() });
+
+      expect((await received).map((e) => e.eventId)).toEqual(['e1']);
+    } finally {
+      raw.disconnect();
+      await bus.disconnect();
+    }
+  });
+});
