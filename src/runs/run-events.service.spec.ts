@@ -56,6 +56,24 @@ describe(RunEventsService.name, () => {
     expect((await collected).map((e) => e.seq)).toEqual([2, 3, 4, 5, 6]);
   });
 
+  it('reads from the store the events the live channel skipped, and holds later ones until then', async () => {
+    const stored = [event(1, 'Queued'), event(2)];
+    const { repository, release } = fakeStore(stored);
+    const bus = openChannel(event(1, 'Queued'), event(2));
+    const collected = lastValueFrom(new RunEventsService(repository, bus).stream('t', 'run-1', 0).pipe(toArray()));
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+
+    // 3 and 4 are stored but never reach this subscriber live (a transport that lost them).
+    stored.push(event(3), event(4), event(5));
+    bus.publish(event(5));
+    bus.publish(event(6));
+    stored.push(event(6), event(7, 'Completed'));
+    bus.publish(event(7, 'Completed'));
+
+    expect((await collected).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
   it('with a hand-over, stops once caught up with the live run, hands over between two publishes, and completes', async () => {
     const stored = [event(1, 'Queued'), event(2)];
     const { repository, release } = fakeStore(stored);

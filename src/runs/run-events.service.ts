@@ -9,8 +9,9 @@ import { RunEventBus } from './run-event-bus';
  * A run's events after a given `seq`: the stored ones, then the live ones, with no gap and no
  * duplicate. It subscribes to the live channel first and buffers, reads the store (unless nothing
  * after `afterSeq` was published yet by a run executing here), emits the stored events, then the
- * buffered and live ones whose `seq` is new. Completes after the terminal event; a finished run
- * replays from the store and completes.
+ * buffered and live ones whose `seq` is new; a live event that skips a `seq` (a transport that lost
+ * one) makes it read the missing ones from the store first. Completes after the terminal event; a
+ * finished run replays from the store and completes.
  */
 @Injectable()
 export class RunEventsService {
@@ -29,17 +30,33 @@ export class RunEventsService {
   stream(tenantId: TenantId, runId: string, afterSeq = 0, handOver?: () => void): Observable<OrchestrationEvent> {
     return new Observable<OrchestrationEvent>((subscriber) => {
       let lastSeq = afterSeq;
-      let replayed = false;
+      let caughtUp = false;
       let liveEnded = false;
-      const buffer: OrchestrationEvent[] = [];
+      /** Live events not delivered yet: during the replay, and while a gap is read from the store. */
+      const pending: OrchestrationEvent[] = [];
       const deliver = (event: OrchestrationEvent) => {
         if (event.seq <= lastSeq || subscriber.closed) return;
         lastSeq = event.seq;
         subscriber.next(event);
         if (isTerminalState(event.state)) subscriber.complete();
       };
+      /** Delivers the pending events in order; when the next one is not `lastSeq + 1`, reads the missing ones from the store first. */
+      const catchUp = async () => {
+        caughtUp = false;
+        pending.sort((a, b) => a.seq - b.seq);
+        const next = pending.find((event) => event.seq > lastSeq);
+        if (next && next.seq > lastSeq + 1) (await this.repository.listEvents(tenantId, runId, lastSeq)).forEach(deliver);
+        pending.splice(0).forEach(deliver);
+        caughtUp = true;
+      };
+      const fail = (error: unknown) => subscriber.error(error);
       const live = this.bus.live(runId).subscribe({
-        next: (event) => (replayed ? deliver(event) : buffer.push(event)),
+        next: (event) => {
+          if (caughtUp && event.seq <= lastSeq + 1) return deliver(event);
+          pending.push(event);
+          // A gap (the transport lost an event): fill it from the store, holding later events meanwhile.
+          if (caughtUp) void catchUp().catch(fail);
+        },
         complete: () => (liveEnded = true),
       });
       // A subscriber that already has every published event of a run executing here (the client that
@@ -48,9 +65,9 @@ export class RunEventsService {
       replay
         .then((stored) => {
           stored.forEach(deliver);
-          buffer.forEach(deliver);
-          buffer.length = 0;
-          replayed = true;
+          return catchUp();
+        })
+        .then(() => {
           if (handOver && !liveEnded && !subscriber.closed) {
             handOver();
             subscriber.complete();
@@ -63,7 +80,7 @@ export class RunEventsService {
         .then(() => {
           if (liveEnded && !subscriber.closed) subscriber.complete();
         })
-        .catch((error: unknown) => subscriber.error(error));
+        .catch(fail);
       return () => live.unsubscribe();
     });
   }
