@@ -124,6 +124,16 @@ export class Environment {
   @Min(0)
   SHUTDOWN_GRACE_MS: number = 10_000;
 
+  /**
+   * How long a node's hold on a run it executes lasts without renewal (renewed every third of it).
+   * A run whose node died is failed by boot recovery (or taken over) only once its lease expired.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  RUN_LEASE_MS: number = 10_000;
+
   /** `auto` picks Azure OpenAI, then an OpenAI-compatible endpoint, then the offline client. */
   @IsIn(['auto', 'azure', 'openai', 'offline'])
   LLM_PROVIDER: string = 'auto';

@@ -86,6 +86,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     redis: env.REDIS_URL ? { url: env.REDIS_URL, prefix: env.REDIS_PREFIX } : undefined,
     auth: { tokens },
     shutdown: { mode: env.SHUTDOWN_MODE as 'drain' | 'cancel', graceMs: env.SHUTDOWN_GRACE_MS },
+    runs: { leaseMs: env.RUN_LEASE_MS },
     telemetry: {
       // Tests keep quiet unless told otherwise.
       logLevel: (given.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : env.LOG_LEVEL)) as AppConfig['telemetry']['logLevel'],

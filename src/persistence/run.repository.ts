@@ -19,15 +19,40 @@ export interface NewCampaign {
   brief: CampaignBrief;
 }
 
-/** A run to create, queued. */
+/** A node's claim on a run for `leaseMs` from now. */
+export interface LeaseClaim {
+  /** The node, unique per process start. */
+  owner: string;
+  leaseMs: number;
+}
+
+/**
+ * A run's lease as its owner holds it. Every claim raises the run's epoch by one; a write that
+ * carries an older epoch is refused (`LeaseLostError`), so a node that lost a run writes nothing
+ * more for it.
+ */
+export interface RunLease {
+  runId: string;
+  epoch: number;
+}
+
+/** A run to create, queued; with `lease`, claimed by that node at once (epoch 1). */
 export interface NewRun {
   tenantId: TenantId;
   run: Pick<OrchestrationRun, 'id' | 'campaignId' | 'executionMode' | 'selectedPlatforms'>;
+  lease?: LeaseClaim;
 }
 
 /** A campaign to create with its first run, queued. */
 export interface NewCampaignRun extends NewCampaign {
   run: Omit<NewRun['run'], 'campaignId'>;
+  lease?: LeaseClaim;
+}
+
+/** A run that `failInterruptedRuns` ended, and its terminal event. */
+export interface InterruptedRun {
+  run: OrchestrationRun;
+  terminalEvent: OrchestrationEvent;
 }
 
 /** Everything that ends a run, written in one transaction. */
@@ -36,6 +61,8 @@ export interface RunOutcome {
   result: OrchestrationResult;
   /** The run's terminal event, stored with the outcome. */
   terminalEvent: OrchestrationEvent;
+  /** The writer's epoch: refused when the run's lease has moved on. */
+  epoch?: number;
 }
 
 /**
@@ -71,9 +98,9 @@ export abstract class RunRepository {
    * that can write both at once override it (SQLite: one write; Cosmos DB: one batch), so that
    * starting a run on a new brief costs one commit.
    */
-  async createCampaignRun({ run, ...campaign }: NewCampaignRun): Promise<OrchestrationRun> {
+  async createCampaignRun({ run, lease, ...campaign }: NewCampaignRun): Promise<OrchestrationRun> {
     const created = await this.createCampaign(campaign);
-    return this.createRun({ tenantId: campaign.tenantId, run: { ...run, campaignId: created.id } });
+    return this.createRun({ tenantId: campaign.tenantId, run: { ...run, campaignId: created.id }, lease });
   }
 
   abstract getRun(tenantId: TenantId, runId: string): Promise<OrchestrationRun | undefined>;
@@ -85,12 +112,28 @@ export abstract class RunRepository {
   abstract listRuns(tenantId: TenantId, campaignId: string): Promise<OrchestrationRun[]>;
 
   /**
+   * Claims an active run for `claim.owner`: when nobody holds it, its lease has expired, or the
+   * owner holds it already. Raises its epoch by one and sets the lease to `leaseMs` from now.
+   * @throws LeaseLostError while another node's lease is live; StoreConflictError RUN_NOT_FOUND,
+   * RUN_ALREADY_FINISHED.
+   */
+  abstract claimRun(tenantId: TenantId, runId: string, claim: LeaseClaim): Promise<RunLease>;
+
+  /**
+   * Extends `owner`'s leases of the given runs to `leaseMs` from now, in one write, where the
+   * epoch still matches. Returns the ids of the runs it extended: the others are lost (taken over
+   * or finished).
+   */
+  abstract renewLeases(owner: string, leases: readonly RunLease[], leaseMs: number): Promise<string[]>;
+
+  /**
    * Appends non-terminal events of one run in one write, all of them or none (Cosmos DB: per 100,
    * its batch limit); the run becomes `running` with its first agent event. An empty list is a no-op.
+   * With `epoch`, refused when the run's epoch is another.
    * @throws StoreConflictError STORE_ERROR when the run already has an event with one of the `seq`s,
-   * RUN_NOT_FOUND (also for another tenant's run), RUN_ALREADY_FINISHED.
+   * RUN_NOT_FOUND (also for another tenant's run), RUN_ALREADY_FINISHED; LeaseLostError.
    */
-  abstract appendEvents(tenantId: TenantId, events: readonly OrchestrationEvent[]): Promise<void>;
+  abstract appendEvents(tenantId: TenantId, events: readonly OrchestrationEvent[], epoch?: number): Promise<void>;
 
   /** Events of a run with `seq > afterSeq`, in order. */
   abstract listEvents(tenantId: TenantId, runId: string, afterSeq: number): Promise<OrchestrationEvent[]>;
@@ -99,14 +142,17 @@ export abstract class RunRepository {
    * Ends a run in one transaction: its artifact versions (appended, numbered), its audit reports
    * linked to the versions they judged, the campaign's active versions and status, the run's
    * final status, errors and metrics, and its terminal event. All of it or nothing.
+   * @throws LeaseLostError when `outcome.epoch` is given and the run's epoch is another.
    */
   abstract finishRun(outcome: RunOutcome): Promise<void>;
 
   /**
-   * Marks every run left queued or running (by a crash) as failed with `RUN_INTERRUPTED` and
-   * appends its terminal `Failed` event; with `runId`, only that run. Returns the runs it ended.
+   * Marks the runs a crash left queued or running as failed with `RUN_INTERRUPTED` and appends
+   * their terminal `Failed` event: every such run whose lease has expired or that has none, never
+   * one a live node holds. With `runId`, only that run, whatever its lease. Returns the runs it ended
+   * with their terminal events.
    */
-  abstract failInterruptedRuns(message: string, runId?: string): Promise<OrchestrationRun[]>;
+  abstract failInterruptedRuns(message: string, runId?: string): Promise<InterruptedRun[]>;
 
   /** Throws when the store cannot serve (readiness). */
   abstract ping(): Promise<void>;

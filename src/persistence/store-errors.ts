@@ -20,3 +20,17 @@ export class StoreError extends Error {
     this.name = 'StoreError';
   }
 }
+
+/**
+ * A write or a claim of a run refused because another node holds the run's lease: its epoch has
+ * moved past the writer's (the writer lost the run), or its lease has not expired (a claim).
+ */
+export class LeaseLostError extends Error {
+  constructor(
+    readonly runId: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'LeaseLostError';
+  }
+}

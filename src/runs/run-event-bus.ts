@@ -28,6 +28,9 @@ export abstract class RunEventBus {
   /** Ends a run's live events without a terminal event (its subscribers fall back to the store). */
   abstract close(runId: string): void;
 
+  /** Forgets a run this node no longer executes (another node took it over), telling nobody. */
+  abstract release(runId: string): void;
+
   /**
    * True when `runId` executes on this node for `tenantId` and nothing after `afterSeq` was
    * published yet: a subscriber that subscribes to `live(runId)` now gets every later event, with

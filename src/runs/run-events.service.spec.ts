@@ -98,6 +98,31 @@ describe(RunEventsService.name, () => {
     expect(seen).toEqual([1, 2, 3, 4, 5]);
   });
 
+  it('hands over only once the live channel has brought what the store had (a bus that delivers after the store)', async () => {
+    const stored = [event(1, 'Queued'), event(2), event(3), event(4), event(5)];
+    const { repository, release } = fakeStore(stored);
+    // The bus has delivered up to 3; 4 and 5 are stored but still on their way.
+    const bus = openChannel(event(1, 'Queued'), event(2), event(3));
+    let handedOverAt: number | undefined;
+    const streamed: number[] = [];
+    const done = new Promise<void>((resolve) =>
+      new RunEventsService(repository, bus).stream('t', 'run-1', 0, () => (handedOverAt = streamed.at(-1))).subscribe({ next: (e) => streamed.push(e.seq), complete: resolve }),
+    );
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(handedOverAt).toBeUndefined();
+
+    bus.publish(event(4));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(handedOverAt).toBeUndefined();
+    bus.publish(event(5));
+    await done;
+    bus.publish(event(6));
+
+    expect(streamed).toEqual([1, 2, 3, 4, 5]);
+    expect(handedOverAt).toBe(5);
+  });
+
   it('does not hand over a run that is not executing here, nor one whose terminal event came with the replay', async () => {
     const handOver = jest.fn();
     const finished = fakeStore([event(1, 'Queued'), event(2, 'Completed')]);

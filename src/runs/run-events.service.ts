@@ -32,6 +32,15 @@ export class RunEventsService {
       let lastSeq = afterSeq;
       let caughtUp = false;
       let liveEnded = false;
+      let handedOver = false;
+      // A subscriber that has every event published so far needs no replay: the store holds nothing it will not get live.
+      const upToDate = this.bus.upToDate(tenantId, runId, afterSeq);
+      /**
+       * The highest seq the live channel has brought (the bus said nothing after `afterSeq` was
+       * published, when up to date). The store can be ahead of it: a distributed bus delivers an
+       * event some time after it was stored.
+       */
+      let liveSeq = upToDate ? afterSeq : 0;
       /** Live events not delivered yet: during the replay, and while a gap is read from the store. */
       const pending: OrchestrationEvent[] = [];
       const deliver = (event: OrchestrationEvent) => {
@@ -48,29 +57,49 @@ export class RunEventsService {
         if (next && next.seq > lastSeq + 1) (await this.repository.listEvents(tenantId, runId, lastSeq)).forEach(deliver);
         pending.splice(0).forEach(deliver);
         caughtUp = true;
+        handOverWhenLevel();
       };
       const fail = (error: unknown) => subscriber.error(error);
+      /**
+       * Hands the subscriber over to the caller's broadcast once it is caught up and the live
+       * channel has brought everything it has (so the broadcast, fed by the same channel, is at
+       * the same seq). It runs outside the bus's delivery of an event, so that every subscriber of
+       * the channel has had the same events when it happens.
+       */
+      const handOverWhenLevel = () => {
+        if (!handOver || handedOver || !caughtUp || liveEnded || subscriber.closed || liveSeq < lastSeq) return false;
+        handedOver = true;
+        queueMicrotask(() => {
+          if (subscriber.closed) return;
+          live.unsubscribe();
+          handOver();
+          subscriber.complete();
+        });
+        return true;
+      };
       const live = this.bus.live(runId).subscribe({
         next: (event) => {
-          if (caughtUp && event.seq <= lastSeq + 1) return deliver(event);
-          pending.push(event);
-          // A gap (the transport lost an event): fill it from the store, holding later events meanwhile.
-          if (caughtUp) void catchUp().catch(fail);
+          liveSeq = Math.max(liveSeq, event.seq);
+          if (caughtUp && event.seq <= lastSeq + 1) deliver(event);
+          else {
+            pending.push(event);
+            // A gap (the transport lost an event): fill it from the store, holding later events meanwhile.
+            if (caughtUp) void catchUp().catch(fail);
+          }
+          handOverWhenLevel();
         },
         complete: () => (liveEnded = true),
       });
-      // A subscriber that already has every published event of a run executing here (the client that
-      // has just started it) needs no replay: the store holds nothing it will not get live.
-      const replay = this.bus.upToDate(tenantId, runId, afterSeq) ? Promise.resolve([]) : this.stored(tenantId, runId, afterSeq);
+      const replay = upToDate ? Promise.resolve([]) : this.stored(tenantId, runId, afterSeq);
       replay
         .then((stored) => {
           stored.forEach(deliver);
           return catchUp();
         })
         .then(() => {
+          // Handed over now, or by a later live event once the channel has caught up with the store.
           if (handOver && !liveEnded && !subscriber.closed) {
-            handOver();
-            subscriber.complete();
+            handOverWhenLevel();
             return undefined;
           }
           // Not executing here and no terminal event stored yet: the run ended between our two reads.

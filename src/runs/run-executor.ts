@@ -1,10 +1,13 @@
-import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { context } from '@opentelemetry/api';
 import { isTerminalState, OrchestrationEvent, OrchestrationRequest } from '@app/contracts';
 import { AppConfig } from '../config/app-config';
 import { CampaignOrchestrator, RunExecution } from '../orchestration/campaign-orchestrator.service';
 import { RunRegistry } from '../orchestration/run-registry';
-import { RunRepository, TenantId } from '../persistence/run.repository';
+import { LeaseClaim, RunRepository, TenantId } from '../persistence/run.repository';
+import { LeaseLostError } from '../persistence/store-errors';
 import { RunEventBus } from './run-event-bus';
 import { writeInBatches } from './write-in-batches';
 
@@ -15,11 +18,20 @@ export type StoredRunRequest = OrchestrationRequest & { runId: string };
  * Executes stored runs on this node: runs the orchestrator, stores every event and only then
  * publishes it, stores the outcome with the terminal event, handles a failing store, answers
  * cancel requests for the runs it executes, and drains them on shutdown.
+ *
+ * It holds a lease on every run it executes and renews them together every third of
+ * `RUN_LEASE_MS`; each write carries the lease's epoch. A run whose lease it lost (the store says
+ * another node claimed it) is stopped here without writing anything more.
  */
 @Injectable()
-export class RunExecutor implements BeforeApplicationShutdown {
+export class RunExecutor implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  /** This node, unique per process start: the owner of its leases. */
+  readonly nodeId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly logger = new Logger(RunExecutor.name);
   private readonly pipelines = new Map<string, Promise<void>>();
+  /** The epoch of each run's lease held here. */
+  private readonly leases = new Map<string, number>();
+  private renewal?: NodeJS.Timeout;
   private draining = false;
 
   constructor(
@@ -30,6 +42,16 @@ export class RunExecutor implements BeforeApplicationShutdown {
     private readonly config: AppConfig,
   ) {
     bus.onCancel((runId) => this.registry.cancel(runId));
+  }
+
+  onApplicationBootstrap(): void {
+    const every = Math.floor(this.config.runs.leaseMs / 3);
+    this.renewal = setInterval(() => void this.renewLeases(), every).unref();
+  }
+
+  /** The claim a run created for this node carries: this node, the configured lease. */
+  get claim(): LeaseClaim {
+    return { owner: this.nodeId, leaseMs: this.config.runs.leaseMs };
   }
 
   /** False once shutdown has begun: this node starts no run any more. */
@@ -43,16 +65,20 @@ export class RunExecutor implements BeforeApplicationShutdown {
   }
 
   /**
-   * Executes a queued run of `tenantId` that the store holds. Resolves once its end is stored (or
-   * the store failure handled); never rejects.
+   * Executes a queued run of `tenantId` that the store holds and this node has claimed at `epoch`.
+   * Resolves once its end is stored (or the failure handled); never rejects.
    * @throws OrchestrationValidationError (synchronously) when the request is invalid.
    */
-  execute(tenantId: TenantId, request: StoredRunRequest): Promise<void> {
+  execute(tenantId: TenantId, request: StoredRunRequest, epoch: number): Promise<void> {
     const execution = this.orchestrator.run(request);
     this.bus.open(request.runId, tenantId);
-    const pipeline = writeInBatches(execution.events$, (batch) => this.persist(tenantId, execution, batch))
-      .catch((error: unknown) => this.storeFailed(tenantId, execution, error))
-      .finally(() => this.pipelines.delete(execution.runId));
+    this.leases.set(request.runId, epoch);
+    const pipeline = writeInBatches(execution.events$, (batch) => this.persist(tenantId, execution, batch, epoch))
+      .catch((error: unknown) => (error instanceof LeaseLostError ? this.leaseLost(execution, error) : this.storeFailed(execution, error)))
+      .finally(() => {
+        this.pipelines.delete(execution.runId);
+        this.leases.delete(execution.runId);
+      });
     this.pipelines.set(execution.runId, pipeline);
     return pipeline;
   }
@@ -65,6 +91,7 @@ export class RunExecutor implements BeforeApplicationShutdown {
   /** Stops taking runs; lets in-flight runs finish for the grace period (or cancels them), then waits for their end to be stored. */
   async beforeApplicationShutdown(): Promise<void> {
     this.draining = true;
+    clearInterval(this.renewal);
     if (this.pipelines.size === 0) return;
     const { mode, graceMs } = this.config.shutdown;
     this.logger.log(`Shutting down with ${this.pipelines.size} run(s) in flight (${mode})`);
@@ -85,30 +112,58 @@ export class RunExecutor implements BeforeApplicationShutdown {
    * run's outcome in one transaction. Runs in the run's trace context, so every store write is a
    * child of the run's span.
    */
-  private persist(tenantId: TenantId, execution: RunExecution, batch: OrchestrationEvent[]): Promise<void> {
+  private persist(tenantId: TenantId, execution: RunExecution, batch: OrchestrationEvent[], epoch: number): Promise<void> {
     return context.with(execution.context, async () => {
+      // Lost here already (a failed renewal): the store would refuse it; do not even ask.
+      if (!this.leases.has(execution.runId)) throw new LeaseLostError(execution.runId, 'its lease was lost');
       const terminal = isTerminalState(batch[batch.length - 1].state) ? batch.pop() : undefined;
       if (batch.length > 0) {
-        await this.repository.appendEvents(tenantId, batch);
+        await this.repository.appendEvents(tenantId, batch, epoch);
         batch.forEach((event) => this.bus.publish(event));
       }
       if (terminal) {
-        await this.repository.finishRun({ tenantId, result: await execution.result, terminalEvent: terminal });
+        await this.repository.finishRun({ tenantId, result: await execution.result, terminalEvent: terminal, epoch });
         this.bus.publish(terminal);
       }
     });
   }
 
+  /** Renews the leases of the runs executing here; stops the ones this node has lost. */
+  private async renewLeases(): Promise<void> {
+    if (this.leases.size === 0) return;
+    const held = [...this.leases].map(([runId, epoch]) => ({ runId, epoch }));
+    try {
+      const renewed = new Set(await this.repository.renewLeases(this.nodeId, held, this.config.runs.leaseMs));
+      // A run that ended meanwhile is not lost: its pipeline has let go of it.
+      for (const { runId } of held) if (!renewed.has(runId) && this.leases.has(runId)) this.stopLost(runId, 'its lease could not be renewed');
+    } catch (error) {
+      this.logger.warn(`Lease renewal failed (tried again in ${Math.floor(this.config.runs.leaseMs / 3)} ms): ${String(error)}`);
+    }
+  }
+
+  /** Another node holds the run now: stop it here, write nothing more, tell nobody. */
+  private stopLost(runId: string, why: string): void {
+    if (!this.leases.delete(runId)) return;
+    this.logger.warn(`Run ${runId}: stopped here, ${why}; another node owns it now`);
+    this.bus.release(runId);
+    this.registry.cancel(runId);
+  }
+
+  /** A write was refused for an older epoch: the run was taken over. */
+  private async leaseLost(execution: RunExecution, error: LeaseLostError): Promise<void> {
+    this.stopLost(execution.runId, error.message);
+    await execution.result;
+  }
+
   /** A write failed: stop the run, mark it failed in the store if it still answers, and end its live stream. */
-  private async storeFailed(tenantId: TenantId, execution: RunExecution, error: unknown): Promise<void> {
+  private async storeFailed(execution: RunExecution, error: unknown): Promise<void> {
     this.logger.error(`Run ${execution.runId}: store write failed, ending the run`, error instanceof Error ? error.stack : String(error));
     this.registry.cancel(execution.runId);
     await execution.result;
     const message = `The store failed while the run was executing: ${error instanceof Error ? error.message : String(error)}`;
     try {
       const [ended] = await this.repository.failInterruptedRuns(message, execution.runId);
-      const [terminal] = ended ? await this.repository.listEvents(tenantId, execution.runId, ended.lastSeq - 1) : [];
-      if (terminal) this.bus.publish(terminal);
+      if (ended) this.bus.publish(ended.terminalEvent);
     } catch (secondError) {
       this.logger.error(`Run ${execution.runId}: could not mark it failed; restart recovery will`, String(secondError));
     } finally {

@@ -22,7 +22,7 @@ function setup(delayMs = 5) {
   const repository = new SqliteRunRepository(':memory:');
   const bus = new InProcessRunEventBus();
   const executor = new RunExecutor(repository, orchestrator, registry, bus, config);
-  const runs = new RunsService(repository, executor, bus);
+  const runs = new RunsService(repository, executor, bus, config);
   const events = new RunEventsService(repository, bus);
   return { runs, executor, events, repository, registry, bus };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
 import { filter, firstValueFrom, map, merge, take, timer } from 'rxjs';
 import { ACTIVE_RUN_STATUSES, isTerminalState, OrchestrationRun, RunDetail } from '@app/contracts';
 import { DomainError } from '../common/domain-error';
@@ -27,18 +28,37 @@ const CANCEL_WAIT_MS = 2000;
  * unfinished.
  */
 @Injectable()
-export class RunsService implements OnApplicationBootstrap {
+export class RunsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(RunsService.name);
+  private sweep?: NodeJS.Timeout;
 
   constructor(
     private readonly repository: RunRepository,
     private readonly executor: RunExecutor,
     private readonly bus: RunEventBus,
+    private readonly config: AppConfig,
   ) {}
 
+  /**
+   * Fails the runs a crash left unfinished, at boot and then every `RUN_LEASE_MS`: those whose
+   * lease has expired, never a live node's (a node that restarts within its old lease finds its
+   * runs still held, and the next sweep ends them).
+   */
   async onApplicationBootstrap(): Promise<void> {
+    await this.failInterrupted();
+    this.sweep = setInterval(() => void this.failInterrupted().catch((error: unknown) => this.logger.warn(`Recovery sweep failed: ${String(error)}`)), this.config.runs.leaseMs).unref();
+  }
+
+  beforeApplicationShutdown(): void {
+    clearInterval(this.sweep);
+  }
+
+  private async failInterrupted(): Promise<void> {
     const ended = await this.repository.failInterruptedRuns(INTERRUPTED);
-    if (ended.length > 0) this.logger.warn(`Marked ${ended.length} interrupted run(s) failed (RUN_INTERRUPTED)`);
+    if (ended.length === 0) return;
+    this.logger.warn(`Marked ${ended.length} interrupted run(s) failed (RUN_INTERRUPTED)`);
+    // Their subscribers, on any node, get the end.
+    for (const { terminalEvent } of ended) this.bus.publish(terminalEvent);
   }
 
   /**
@@ -53,10 +73,12 @@ export class RunsService implements OnApplicationBootstrap {
     const request = validateRunRequest({ campaignId: existing?.id ?? 'new', brief, executionMode: input.executionMode, selectedPlatforms: input.selectedPlatforms });
     const runId = randomUUID();
     const newRun = { id: runId, executionMode: request.executionMode!, selectedPlatforms: request.selectedPlatforms };
+    // Created claimed by this node (epoch 1), which executes it at once.
+    const lease = this.executor.claim;
     const run = existing
-      ? await this.repository.createRun({ tenantId, run: { ...newRun, campaignId: existing.id } })
-      : await this.repository.createCampaignRun({ tenantId, name: input.campaign!.name, brief: request.brief, run: newRun });
-    void this.executor.execute(tenantId, withIds(request, run.campaignId, runId));
+      ? await this.repository.createRun({ tenantId, run: { ...newRun, campaignId: existing.id }, lease })
+      : await this.repository.createCampaignRun({ tenantId, name: input.campaign!.name, brief: request.brief, run: newRun, lease });
+    void this.executor.execute(tenantId, withIds(request, run.campaignId, runId), 1);
     return { runId, campaignId: run.campaignId, status: run.status };
   }
 

@@ -2,6 +2,7 @@ import { atomicityContract } from './run-repository.atomicity';
 import { campaignAndRunContract } from './run-repository.campaigns';
 import { eventAndRecoveryContract } from './run-repository.events';
 import { finishRunContract } from './run-repository.finish';
+import { leaseContract } from './run-repository.leases';
 import type { ContractContext, RunRepositoryHarness, RunRepositorySetup } from './run-repository.harness';
 
 export type { RunRepositoryHarness, RunRepositorySetup } from './run-repository.harness';
@@ -16,7 +17,7 @@ export interface RunRepositoryContractOptions {
  * The behaviour every `RunRepository` adapter must show, tested through the port only: campaigns
  * and their pages, tenant scoping, runs and the one-active-run rule, the event stream, the end of
  * a run (versions numbered per campaign artifact, reports linked to versions, active versions,
- * statuses) stored in one transaction, and the recovery of interrupted runs.
+ * statuses) stored in one transaction, leases and their fencing, and the recovery of interrupted runs.
  * Every test gets a fresh, empty store from `setup`.
  */
 export function runRepositoryContract(name: string, setup: RunRepositorySetup, options: RunRepositoryContractOptions = {}): void {
@@ -41,6 +42,7 @@ export function runRepositoryContract(name: string, setup: RunRepositorySetup, o
     campaignAndRunContract(ctx);
     eventAndRecoveryContract(ctx);
     finishRunContract(ctx);
+    leaseContract(ctx);
     if (options.faultInjection) atomicityContract(ctx);
   });
 }

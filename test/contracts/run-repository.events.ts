@@ -109,14 +109,15 @@ export function eventAndRecoveryContract(ctx: ContractContext): void {
 
       const ended = await ctx.repo().failInterruptedRuns('Server restarted');
 
-      expect(ended.map((r) => r.id).sort()).toEqual([queued.id, running.run.id, otherTenant.run.id].sort());
+      expect(ended.map(({ run }) => run.id).sort()).toEqual([queued.id, running.run.id, otherTenant.run.id].sort());
       // A run with no stored event gets Queued (seq 1) before its Failed (seq 2): every stream starts with Queued.
       for (const [tenant, run, lastSeq] of [[TENANT_A, queued, 2], [TENANT_A, running.run, 7], [TENANT_B, otherTenant.run, 7]] as const) {
         const stored = await ctx.repo().getRun(tenant, run.id);
         expect(stored).toMatchObject({ status: 'failed', resultStatus: 'failed', lastSeq });
         expect(stored?.finishedAt).toEqual(expect.any(String));
         expect(stored?.errors).toContainEqual(expect.objectContaining({ code: 'RUN_INTERRUPTED', message: 'Server restarted' }));
-        expect(ended.find((r) => r.id === run.id)).toEqual(stored);
+        expect(ended.find((e) => e.run.id === run.id)?.run).toEqual(stored);
+        expect(ended.find((e) => e.run.id === run.id)?.terminalEvent).toEqual((await ctx.repo().listEvents(tenant, run.id, 0)).at(-1));
         const events = await ctx.repo().listEvents(tenant, run.id, 0);
         expect(events.map((e) => e.seq)).toEqual(Array.from({ length: lastSeq }, (_, i) => i + 1));
         expect(events[0].state).toBe('Queued');
@@ -144,7 +145,7 @@ export function eventAndRecoveryContract(ctx: ContractContext): void {
 
       const ended = await ctx.repo().failInterruptedRuns('The store failed', target.run.id);
 
-      expect(ended.map((r) => r.id)).toEqual([target.run.id]);
+      expect(ended.map(({ run }) => run.id)).toEqual([target.run.id]);
       expect((await ctx.repo().getRun(TENANT_A, target.run.id))?.status).toBe('failed');
       expect(await ctx.repo().getRun(TENANT_A, bystander.run.id)).toMatchObject({ status: 'running', lastSeq: 6 });
       expect((await ctx.repo().getCampaign(TENANT_A, bystander.campaign.id))?.status).toBe('generating');

@@ -64,9 +64,9 @@ describe('Restart recovery and graceful shutdown (e2e)', () => {
   });
   afterAll(() => llm.stop());
 
-  it('a run a crash left running is failed with RUN_INTERRUPTED and one terminal Failed event on restart', async () => {
+  it('a run a crash left running is failed with RUN_INTERRUPTED and one terminal Failed event once its lease has expired', async () => {
     const crashedDir = newDir();
-    const first = await start(hangingLlm(), crashedDir);
+    const first = await start({ ...hangingLlm(), RUN_LEASE_MS: '1000' }, crashedDir);
     const client = await first.connect();
     const { runId, campaignId } = await client.startOk(runInput());
     await client.waitFor((e) => e.runId === runId && e.seq >= 2, 'a second event');
@@ -82,8 +82,12 @@ describe('Restart recovery and graceful shutdown (e2e)', () => {
     expect(atCrash.events.every((e) => !['Completed', 'PartiallyCompleted', 'Failed', 'Cancelled'].includes(e.state))).toBe(true);
     const lastSeq = atCrash.run!.lastSeq;
 
-    const second = await start({}, restartDir);
-    const run = await second.http('GET', `/api/runs/${runId}`);
+    // The crashed node's lease outlives it by up to RUN_LEASE_MS: boot recovery, or the sweep after it, ends the run once it expired.
+    const second = await start({ RUN_LEASE_MS: '1000' }, restartDir);
+    const run = await eventually(async () => {
+      const answer = await second.http('GET', `/api/runs/${runId}`);
+      return answer.body.status === 'running' ? undefined : answer;
+    }, 'the recovery of the interrupted run');
     expect(run.status).toBe(200);
     expect(run.body).toMatchObject({ status: 'failed', resultStatus: 'failed', lastSeq: lastSeq + 1, finishedAt: expect.any(String) });
     expect(run.body.errors).toEqual([expect.objectContaining({ code: 'RUN_INTERRUPTED', message: expect.any(String) })]);

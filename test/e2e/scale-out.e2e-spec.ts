@@ -91,6 +91,26 @@ describe('Scale-out over Redis: several server processes (e2e)', () => {
     expect(events.at(-1)?.state).toBe('Cancelled');
   });
 
+  it.each(['Cosmos DB + Redis', 'one SQLite file, no Redis'])('restarting one node leaves the runs another executes running (%s)', async (setup) => {
+    const shared = tempDir('orchestrator-shared-');
+    dirs.push(shared);
+    const store: Record<string, string> = setup.startsWith('Cosmos') ? {} : { REDIS_URL: '', COSMOS_ENDPOINT: '', DATA_DIR: shared };
+    const a = await startNode({ ...store, OFFLINE_LATENCY_MS: '5000' });
+    const started = await httpRequest(a.baseUrl, 'POST', '/api/runs', { json: runInput() });
+    const { runId } = started.body as { runId: string };
+    const b = await startNode(store);
+    await b.stop();
+    const restarted = await startNode(store);
+
+    expect((await httpRequest(restarted.baseUrl, 'GET', `/api/runs/${runId}`)).body.status).toBe('running');
+    const watcher = await connect(a);
+    await watcher.subscribe(runId);
+    const events = await watcher.untilTerminal(runId);
+    expectCompleteStream(events, runId);
+    expect(['Completed', 'PartiallyCompleted']).toContain(events.at(-1)?.state);
+    expect(events.at(-1)?.metadata?.errorCodes).not.toContain('RUN_INTERRUPTED');
+  });
+
   it('reports Redis in readiness', async () => {
     const node = await startNode();
     const ready = await httpRequest(node.baseUrl, 'GET', '/api/health/ready');

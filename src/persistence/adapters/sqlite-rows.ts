@@ -34,6 +34,9 @@ export interface RunRow {
   metrics: string | null;
   version_ids: string;
   last_seq: number;
+  owner: string | null;
+  epoch: number;
+  lease_expires_at: string | null;
 }
 
 export interface VersionRow {

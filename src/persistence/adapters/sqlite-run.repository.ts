@@ -10,13 +10,14 @@ import type {
   Page,
   RunDetail,
 } from '@app/contracts';
-import { NewCampaign, NewCampaignRun, NewRun, RunOutcome, RunRepository, TenantId } from '../run.repository';
+import { InterruptedRun, LeaseClaim, NewCampaign, NewCampaignRun, NewRun, RunLease, RunOutcome, RunRepository, TenantId } from '../run.repository';
 import { activatedTypes, FINAL_STATUS, interruptedEvents, runOfBatch, versionKey } from '../run-outcome';
-import { StoreConflictError, StoreError } from '../store-errors';
+import { LeaseLostError, StoreConflictError, StoreError } from '../store-errors';
 import { migrate } from './sqlite-schema';
 import { CampaignRow, ReportRow, RunRow, toCampaign, toReport, toRun, toVersion, VersionRow } from './sqlite-rows';
 
 const now = () => new Date().toISOString();
+const later = (ms: number) => new Date(Date.now() + ms).toISOString();
 const encodeOffset = (offset: number) => Buffer.from(JSON.stringify({ offset })).toString('base64url');
 function decodeOffset(token: string): number {
   try {
@@ -101,11 +102,11 @@ export class SqliteRunRepository extends RunRepository {
   }
 
   /** One write for both: they commit together or not at all. */
-  override async createCampaignRun({ run, ...campaign }: NewCampaignRun): Promise<OrchestrationRun> {
+  override async createCampaignRun({ run, lease, ...campaign }: NewCampaignRun): Promise<OrchestrationRun> {
     const row = campaignRowOf(campaign);
     return this.write(() => {
       this.insertCampaign(row);
-      return this.insertRun({ tenantId: campaign.tenantId, run: { ...run, campaignId: row.id } });
+      return this.insertRun({ tenantId: campaign.tenantId, run: { ...run, campaignId: row.id }, lease });
     });
   }
 
@@ -114,7 +115,7 @@ export class SqliteRunRepository extends RunRepository {
   }
 
   /** Inserts a queued run and sets its campaign to generating; inside a write. */
-  private insertRun({ tenantId, run }: NewRun): OrchestrationRun {
+  private insertRun({ tenantId, run, lease }: NewRun): OrchestrationRun {
     if (!this.campaignRow(tenantId, run.campaignId)) throw new StoreConflictError('CAMPAIGN_NOT_FOUND', `Campaign ${run.campaignId} not found`);
     const active = this.stmt(`SELECT id FROM runs WHERE campaign_id = ? AND status IN ('queued', 'running')`).get(run.campaignId) as { id: string } | undefined;
     if (active) throw new StoreConflictError('RUN_ACTIVE', `Campaign ${run.campaignId} already has an active run (${active.id})`);
@@ -122,8 +123,11 @@ export class SqliteRunRepository extends RunRepository {
     const row: RunRow = {
       id: run.id, tenant_id: tenantId, campaign_id: run.campaignId, execution_mode: run.executionMode, selected_platforms: JSON.stringify(run.selectedPlatforms),
       status: 'queued', result_status: null, created_at: at, updated_at: at, finished_at: null, attempts: '{}', errors: '[]', metrics: null, version_ids: '[]', last_seq: 0,
+      owner: lease?.owner ?? null, epoch: lease ? 1 : 0, lease_expires_at: lease ? later(lease.leaseMs) : null,
     };
-    this.stmt(`INSERT INTO runs VALUES (@id, @tenant_id, @campaign_id, @execution_mode, @selected_platforms, @status, @result_status, @created_at, @updated_at, @finished_at, @attempts, @errors, @metrics, @version_ids, @last_seq)`).run(row);
+    this.stmt(
+      `INSERT INTO runs VALUES (@id, @tenant_id, @campaign_id, @execution_mode, @selected_platforms, @status, @result_status, @created_at, @updated_at, @finished_at, @attempts, @errors, @metrics, @version_ids, @last_seq, @owner, @epoch, @lease_expires_at)`,
+    ).run(row);
     this.stmt(`UPDATE campaigns SET status = 'generating', updated_at = ? WHERE id = ?`).run(at, run.campaignId);
     return toRun(row);
   }
@@ -146,15 +150,41 @@ export class SqliteRunRepository extends RunRepository {
     return rows.map(toRun);
   }
 
-  async appendEvents(tenantId: TenantId, events: readonly OrchestrationEvent[]): Promise<void> {
+  async claimRun(tenantId: TenantId, runId: string, { owner, leaseMs }: LeaseClaim): Promise<RunLease> {
+    return this.write(() => {
+      const at = now();
+      const claimed = this.stmt(
+        `UPDATE runs SET owner = ?, epoch = epoch + 1, lease_expires_at = ?, updated_at = ?
+         WHERE id = ? AND tenant_id = ? AND finished_at IS NULL AND (owner IS NULL OR owner = ? OR lease_expires_at IS NULL OR lease_expires_at < ?) RETURNING epoch`,
+      ).get(owner, later(leaseMs), at, runId, tenantId, owner, at) as { epoch: number } | undefined;
+      if (claimed) return { runId, epoch: claimed.epoch };
+      const run = this.runRow(tenantId, runId);
+      if (!run) throw new StoreConflictError('RUN_NOT_FOUND', `Run ${runId} not found`);
+      if (run.finished_at) throw new StoreConflictError('RUN_ALREADY_FINISHED', `Run ${runId} has already ended`);
+      throw new LeaseLostError(runId, `Run ${runId} is held by ${run.owner} until ${run.lease_expires_at}`);
+    });
+  }
+
+  async renewLeases(owner: string, leases: readonly RunLease[], leaseMs: number): Promise<string[]> {
+    if (leases.length === 0) return [];
+    return this.write(() => {
+      const until = later(leaseMs);
+      const renew = this.stmt(`UPDATE runs SET lease_expires_at = ? WHERE id = ? AND owner = ? AND epoch = ? AND finished_at IS NULL`);
+      return leases.filter(({ runId, epoch }) => renew.run(until, runId, owner, epoch).changes === 1).map(({ runId }) => runId);
+    });
+  }
+
+  async appendEvents(tenantId: TenantId, events: readonly OrchestrationEvent[], epoch?: number): Promise<void> {
     const runId = runOfBatch(events);
     if (runId === undefined) return;
     const lastSeq = Math.max(...events.map((event) => event.seq));
     const running = events.some((event) => event.state !== 'Queued') ? `CASE WHEN status = 'queued' THEN 'running' ELSE status END` : 'status';
     await this.write(() => {
-      const changed = this.stmt(`UPDATE runs SET last_seq = max(last_seq, ?), status = ${running}, updated_at = ? WHERE id = ? AND tenant_id = ? AND finished_at IS NULL`).run(lastSeq, now(), runId, tenantId).changes;
+      const changed = this.stmt(`UPDATE runs SET last_seq = max(last_seq, ?), status = ${running}, updated_at = ? WHERE id = ? AND tenant_id = ? AND finished_at IS NULL AND epoch = coalesce(?, epoch)`)
+        .run(lastSeq, now(), runId, tenantId, epoch ?? null).changes;
       if (changed === 0) {
         const run = this.runRow(tenantId, runId);
+        if (run && !run.finished_at) throw this.leaseLost(run, epoch);
         throw new StoreConflictError(run ? 'RUN_ALREADY_FINISHED' : 'RUN_NOT_FOUND', run ? `Run ${runId} has already ended` : `Run ${runId} not found`);
       }
       const insert = this.stmt(`INSERT INTO events VALUES (?, ?, ?)`);
@@ -167,11 +197,12 @@ export class SqliteRunRepository extends RunRepository {
     return rows.map((r) => JSON.parse(r.body));
   }
 
-  async finishRun({ tenantId, result, terminalEvent }: RunOutcome): Promise<void> {
+  async finishRun({ tenantId, result, terminalEvent, epoch }: RunOutcome): Promise<void> {
     await this.write(() => {
       const run = this.runRow(tenantId, result.runId);
       if (!run) throw new StoreConflictError('RUN_NOT_FOUND', `Run ${result.runId} not found`);
       if (run.finished_at) throw new StoreConflictError('RUN_ALREADY_FINISHED', `Run ${result.runId} has already ended`);
+      if (epoch !== undefined && run.epoch !== epoch) throw this.leaseLost(run, epoch);
       if (run.campaign_id !== result.campaignId) throw new StoreError(`Run ${result.runId} belongs to campaign ${run.campaign_id}, not ${result.campaignId}`);
       const at = now();
       const ids = new Map<string, string>();
@@ -201,12 +232,12 @@ export class SqliteRunRepository extends RunRepository {
     });
   }
 
-  async failInterruptedRuns(message: string, runId?: string): Promise<OrchestrationRun[]> {
+  async failInterruptedRuns(message: string, runId?: string): Promise<InterruptedRun[]> {
     // Read inside the write, so a run that another write of the same commit ends is left alone.
     return this.write(() => {
       const rows = (runId
         ? this.stmt(`SELECT * FROM runs WHERE status IN ('queued', 'running') AND id = ?`).all(runId)
-        : this.stmt(`SELECT * FROM runs WHERE status IN ('queued', 'running')`).all()) as RunRow[];
+        : this.stmt(`SELECT * FROM runs WHERE status IN ('queued', 'running') AND (lease_expires_at IS NULL OR lease_expires_at < ?)`).all(now())) as RunRow[];
       return rows.map((row) => {
         const run = toRun(row);
         const events = interruptedEvents(run, message);
@@ -216,7 +247,7 @@ export class SqliteRunRepository extends RunRepository {
         this.stmt(`UPDATE runs SET status = 'failed', result_status = 'failed', finished_at = ?, updated_at = ?, errors = ?, last_seq = ? WHERE id = ?`).run(at, at, JSON.stringify(errors), lastSeq, run.id);
         this.stmt(`UPDATE campaigns SET status = 'failed', updated_at = ? WHERE id = ?`).run(at, run.campaignId);
         for (const event of events) this.stmt(`INSERT INTO events VALUES (?, ?, ?)`).run(run.id, event.seq, JSON.stringify(event));
-        return { ...run, status: 'failed' as const, resultStatus: 'failed' as const, finishedAt: at, updatedAt: at, errors, lastSeq };
+        return { run: { ...run, status: 'failed' as const, resultStatus: 'failed' as const, finishedAt: at, updatedAt: at, errors, lastSeq }, terminalEvent: events[events.length - 1] };
       });
     });
   }
@@ -288,9 +319,13 @@ export class SqliteRunRepository extends RunRepository {
     return this.stmt(`SELECT * FROM runs WHERE id = ? AND tenant_id = ?`).get(runId, tenantId) as RunRow | undefined;
   }
 
+  private leaseLost(run: RunRow, epoch: number | undefined): LeaseLostError {
+    return new LeaseLostError(run.id, `Run ${run.id} is at epoch ${run.epoch} (held by ${run.owner}); a write of epoch ${epoch} is refused`);
+  }
+
   /** The store error for a failure; a duplicate event `seq` is a conflict. */
   private storeError(error: unknown): Error {
-    if (error instanceof StoreConflictError || error instanceof StoreError) return error;
+    if (error instanceof StoreConflictError || error instanceof StoreError || error instanceof LeaseLostError) return error;
     const code = (error as { code?: string }).code;
     if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return new StoreConflictError('STORE_ERROR', `Duplicate event: ${(error as Error).message}`);
     return new StoreError((error as Error).message, { cause: error });

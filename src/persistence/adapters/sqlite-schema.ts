@@ -94,6 +94,13 @@ export const MIGRATIONS: string[] = [
   DROP TABLE events;
   ALTER TABLE events_v2 RENAME TO events;
   `,
+  // 3: leases. The node that executes a run holds it until lease_expires_at and renews it; every
+  // claim raises epoch, and writes that carry an older epoch are refused (fencing).
+  `
+  ALTER TABLE runs ADD COLUMN owner TEXT;
+  ALTER TABLE runs ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE runs ADD COLUMN lease_expires_at TEXT;
+  `,
 ];
 
 /** Brings the database schema up to date, in one transaction per migration. */

@@ -42,6 +42,11 @@ export class InProcessRunEventBus extends RunEventBus {
     channel?.subject.complete();
   }
 
+  /** In one process a run is taken over only by another process on the same store: its local subscribers fall back to the store. */
+  release(runId: string): void {
+    this.close(runId);
+  }
+
   upToDate(tenantId: TenantId, runId: string, afterSeq: number): boolean {
     const channel = this.channels.get(runId);
     return channel !== undefined && channel.tenantId === tenantId && channel.lastSeq <= afterSeq;

@@ -87,6 +87,10 @@ export class RedisRunEventBus extends RunEventBus implements OnApplicationShutdo
     this.send(`${CLOSE}|${runId}`);
   }
 
+  release(runId: string): void {
+    this.executing.delete(runId);
+  }
+
   upToDate(tenantId: TenantId, runId: string, afterSeq: number): boolean {
     const executing = this.executing.get(runId);
     return executing !== undefined && executing.tenantId === tenantId && executing.lastSeq <= afterSeq;

@@ -79,6 +79,10 @@ export interface RunRefDoc {
   campaignId: string;
   running: boolean;
   finished: boolean;
+  /** The lease (see `RunRepository.claimRun`): the node that holds the run, its epoch, until when. */
+  owner?: string;
+  epoch?: number;
+  leaseExpiresAt?: string;
   /** Never expires, unlike the events beside it. */
   ttl: -1;
 }

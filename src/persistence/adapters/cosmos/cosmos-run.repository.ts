@@ -3,8 +3,8 @@ import { Container, CosmosClient, ErrorResponse, OperationInput, SqlQuerySpec } 
 import type { Campaign, CampaignDetail, OrchestrationEvent, OrchestrationRun, Page, RunDetail } from '@app/contracts';
 import { ACTIVE_RUN_STATUSES } from '@app/contracts';
 import type { CosmosSettings } from '../../../config/app-config';
-import { NewCampaign, NewCampaignRun, NewRun, RunOutcome, RunRepository, TenantId } from '../../run.repository';
-import { StoreConflictError, StoreError } from '../../store-errors';
+import { InterruptedRun, LeaseClaim, NewCampaign, NewCampaignRun, NewRun, RunLease, RunOutcome, RunRepository, TenantId } from '../../run.repository';
+import { LeaseLostError, StoreConflictError, StoreError } from '../../store-errors';
 import { interruptedEvents, runOfBatch } from '../../run-outcome';
 import { createCosmosClient, ensureContainers } from './cosmos-setup';
 import { ArtifactDoc, assertItemSize, CampaignDoc, eventId, EventDoc, isValidId, MAX_BATCH_OPERATIONS, ReportDoc, RunDoc, RunRefDoc, toCampaign, toReport, toRun, toVersion, VersionDoc } from './cosmos-documents';
@@ -14,7 +14,12 @@ import { endOfRunOperations, executeBatch, strip } from './cosmos-batch';
 const ETAG_RETRIES = 3;
 let createdCounter = 0;
 const now = () => new Date().toISOString();
+const later = (ms: number) => new Date(Date.now() + ms).toISOString();
 const statusOf = (error: unknown): number | undefined => (error instanceof ErrorResponse && typeof error.code === 'number' ? error.code : undefined);
+/** The etag Cosmos DB put on a document it returned. */
+const etagOf = (doc: object): string => (doc as { _etag?: string })._etag ?? '';
+/** A batch operation that rewrites the run's reference as it was read, refused (412) when it changed since. */
+const fenceOf = (ref: RunRefDoc): OperationInput => ({ operationType: 'Replace', partitionKey: ref.runId, id: 'run', ifMatch: etagOf(ref), resourceBody: strip(ref) as never });
 
 /** The document of a new draft campaign, checked against the item size limit. */
 function campaignDocOf({ tenantId, name, brief }: NewCampaign): CampaignDoc {
@@ -61,12 +66,12 @@ export class CosmosRunRepository extends RunRepository {
   }
 
   /** Campaign and run are in the campaign's partition: one transactional batch creates both. */
-  override async createCampaignRun({ run, ...campaign }: NewCampaignRun): Promise<OrchestrationRun> {
+  override async createCampaignRun({ run, lease, ...campaign }: NewCampaignRun): Promise<OrchestrationRun> {
     if (!isValidId(run.id)) throw new StoreError(`Run id ${JSON.stringify(run.id)} is not a valid Cosmos DB id`);
     const campaignDoc = campaignDocOf(campaign);
     const { campaignId, tenantId, createdAt } = campaignDoc;
     const doc = queuedRunDoc(tenantId, { ...run, campaignId }, createdAt);
-    await this.claimRunId(tenantId, doc);
+    await this.claimRunId(tenantId, doc, lease);
     // When the batch fails, neither document was written: the run id is made free again.
     const outcome = await executeBatch(this.campaigns, campaignId, [
       { operationType: 'Create', partitionKey: campaignId, resourceBody: { ...campaignDoc, status: 'generating', activeRunId: run.id } as never },
@@ -117,7 +122,7 @@ export class CosmosRunRepository extends RunRepository {
     return { items: items.map(toCampaign), totalCount: totalCount ?? 0, page, pageSize, ...(token ? { continuationToken: token } : {}) };
   }
 
-  async createRun({ tenantId, run }: NewRun): Promise<OrchestrationRun> {
+  async createRun({ tenantId, run, lease }: NewRun): Promise<OrchestrationRun> {
     if (!isValidId(run.id)) throw new StoreError(`Run id ${JSON.stringify(run.id)} is not a valid Cosmos DB id`);
     for (let attempt = 1; ; attempt++) {
       const campaign = await this.campaignDoc(tenantId, run.campaignId);
@@ -128,7 +133,7 @@ export class CosmosRunRepository extends RunRepository {
       }
       const at = now();
       const doc = queuedRunDoc(tenantId, run, at);
-      if (attempt === 1) await this.claimRunId(tenantId, run);
+      if (attempt === 1) await this.claimRunId(tenantId, run, lease);
       const etag = (campaign as CampaignDoc & { _etag: string })._etag;
       const fresh = strip(campaign);
       const batch: OperationInput[] = [
@@ -165,26 +170,75 @@ export class CosmosRunRepository extends RunRepository {
     return docs.map((doc) => toRun(doc));
   }
 
-  async appendEvents(tenantId: TenantId, events: readonly OrchestrationEvent[]): Promise<void> {
+  async claimRun(tenantId: TenantId, runId: string, { owner, leaseMs }: LeaseClaim): Promise<RunLease> {
+    for (let attempt = 1; ; attempt++) {
+      const ref = await this.runRef(tenantId, runId);
+      if (!ref) throw new StoreConflictError('RUN_NOT_FOUND', `Run ${runId} not found`);
+      if (ref.finished || (await this.runDoc(ref.campaignId, runId))?.finishedAt) throw new StoreConflictError('RUN_ALREADY_FINISHED', `Run ${runId} has already ended`);
+      if (ref.owner && ref.owner !== owner && ref.leaseExpiresAt && ref.leaseExpiresAt >= now()) {
+        throw new LeaseLostError(runId, `Run ${runId} is held by ${ref.owner} until ${ref.leaseExpiresAt}`);
+      }
+      const epoch = (ref.epoch ?? 0) + 1;
+      if (await this.replaceRef(ref, { owner, epoch, leaseExpiresAt: later(leaseMs) })) return { runId, epoch };
+      if (attempt >= ETAG_RETRIES) throw new LeaseLostError(runId, `Run ${runId} kept changing while it was claimed`);
+    }
+  }
+
+  async renewLeases(owner: string, leases: readonly RunLease[], leaseMs: number): Promise<string[]> {
+    const renewed: string[] = [];
+    for (const { runId, epoch } of leases) {
+      for (let attempt = 1; attempt <= ETAG_RETRIES; attempt++) {
+        const ref = await this.refOf(runId);
+        if (!ref || ref.finished || ref.owner !== owner || ref.epoch !== epoch) break;
+        if (await this.replaceRef(ref, { leaseExpiresAt: later(leaseMs) })) {
+          renewed.push(runId);
+          break;
+        }
+      }
+    }
+    return renewed;
+  }
+
+  /**
+   * With `epoch`, each write is a transactional batch that also rewrites the run's reference on
+   * the etag it was checked at: when another node has claimed the run meanwhile, nothing of it is
+   * written (a 412), and the check is made again on the fresh reference.
+   */
+  async appendEvents(tenantId: TenantId, events: readonly OrchestrationEvent[], epoch?: number): Promise<void> {
     const runId = runOfBatch(events);
     if (runId === undefined) return;
-    const ref = await this.runRef(tenantId, runId);
-    if (!ref) throw new StoreConflictError('RUN_NOT_FOUND', `Run ${runId} not found`);
-    if (ref.finished) throw new StoreConflictError('RUN_ALREADY_FINISHED', `Run ${runId} has already ended`);
     const docs = events.map((event): EventDoc => ({ id: eventId(event.seq), runId, type: 'event', tenantId, seq: event.seq, event }));
     docs.forEach((doc) => assertItemSize(doc, 'event'));
     const duplicate = () => new StoreConflictError('STORE_ERROR', `Run ${runId} already has an event with one of the seqs ${events.map((e) => e.seq).join(', ')}`);
-    // One event: a plain create. More: a transactional batch in the run's partition per 100 events.
-    if (docs.length === 1) await this.guard(() => this.events.items.create(docs[0]), { 409: duplicate });
-    for (let start = 0; docs.length > 1 && start < docs.length; start += MAX_BATCH_OPERATIONS) {
-      const operations = docs.slice(start, start + MAX_BATCH_OPERATIONS).map((doc): OperationInput => ({ operationType: 'Create', partitionKey: runId, resourceBody: doc as never }));
-      const outcome = await executeBatch(this.events, runId, operations);
+    let ref: RunRefDoc | undefined;
+    for (let attempt = 1; ; attempt++) {
+      ref = await this.runRef(tenantId, runId);
+      if (!ref) throw new StoreConflictError('RUN_NOT_FOUND', `Run ${runId} not found`);
+      if (ref.finished) throw new StoreConflictError('RUN_ALREADY_FINISHED', `Run ${runId} has already ended`);
+      if (epoch !== undefined && ref.epoch !== epoch) throw new LeaseLostError(runId, `Run ${runId} is at epoch ${ref.epoch} (held by ${ref.owner}); a write of epoch ${epoch} is refused`);
+      // Without a fence and with one event: a plain create. Else a transactional batch in the run's partition per 100 operations.
+      if (epoch === undefined && docs.length === 1) {
+        await this.guard(() => this.events.items.create(docs[0]), { 409: duplicate });
+        break;
+      }
+      const creates = docs.map((doc): OperationInput => ({ operationType: 'Create', partitionKey: runId, resourceBody: doc as never }));
+      const size = MAX_BATCH_OPERATIONS - (epoch === undefined ? 0 : 1);
+      let outcome = 'ok';
+      let checked: RunRefDoc = ref;
+      for (let start = 0; outcome === 'ok' && start < creates.length; start += size) {
+        const fence = epoch === undefined ? [] : [fenceOf(checked)];
+        outcome = await executeBatch(this.events, runId, [...fence, ...creates.slice(start, start + size)]);
+        // The fence rewrote the reference: the next batch of the same write checks its new etag.
+        if (outcome === 'ok' && fence.length > 0 && start + size < creates.length) checked = (await this.refOf(runId)) ?? checked;
+      }
+      if (outcome === 'ok') break;
       if (outcome === 'status 409') throw duplicate();
-      if (outcome !== 'ok') throw new StoreError(`The events of run ${runId} could not be written (${outcome})`);
+      if (outcome !== 'stale' || attempt >= ETAG_RETRIES) throw new StoreError(`The events of run ${runId} could not be written (${outcome})`);
     }
     if (events.some((event) => event.state !== 'Queued') && !ref.running) {
-      await this.guard(() => this.campaigns.item(runId, ref.campaignId).patch([{ op: 'set', path: '/status', value: 'running' }, { op: 'set', path: '/updatedAt', value: now() }]));
-      await this.guard(() => this.events.items.upsert({ ...ref, running: true }));
+      const campaignId = ref.campaignId;
+      await this.guard(() => this.campaigns.item(runId, campaignId).patch([{ op: 'set', path: '/status', value: 'running' }, { op: 'set', path: '/updatedAt', value: now() }]));
+      await this.guard(() => this.events.item('run', runId).patch([{ op: 'set', path: '/running', value: true }]));
     }
   }
 
@@ -199,9 +253,11 @@ export class CosmosRunRepository extends RunRepository {
     return events;
   }
 
-  async finishRun({ tenantId, result, terminalEvent }: RunOutcome): Promise<void> {
+  /** The epoch is checked on the run's reference before the end's batch (which lives in the campaign's partition, not the reference's). */
+  async finishRun({ tenantId, result, terminalEvent, epoch }: RunOutcome): Promise<void> {
     const ref = await this.runRef(tenantId, result.runId);
     if (!ref) throw new StoreConflictError('RUN_NOT_FOUND', `Run ${result.runId} not found`);
+    if (epoch !== undefined && ref.epoch !== epoch) throw new LeaseLostError(result.runId, `Run ${result.runId} is at epoch ${ref.epoch}; the end written at epoch ${epoch} is refused`);
     if (ref.campaignId !== result.campaignId) throw new StoreError(`Run ${result.runId} belongs to campaign ${ref.campaignId}, not ${result.campaignId}`);
     for (let attempt = 1; ; attempt++) {
       const run = await this.runDoc(ref.campaignId, result.runId);
@@ -217,14 +273,17 @@ export class CosmosRunRepository extends RunRepository {
     await this.afterEnd(ref, [terminalEvent]);
   }
 
-  async failInterruptedRuns(message: string, runId?: string): Promise<OrchestrationRun[]> {
+  async failInterruptedRuns(message: string, runId?: string): Promise<InterruptedRun[]> {
     const filter = `c.type = "run" AND (c.status = "queued" OR c.status = "running")${runId ? ' AND c.id = @run' : ''}`;
     const runs = await this.guard(async () => (await this.campaigns.items.query<RunDoc>({ query: `SELECT * FROM c WHERE ${filter}`, parameters: runId ? [{ name: '@run', value: runId }] : [] }).fetchAll()).resources);
-    const ended: OrchestrationRun[] = [];
+    const ended: InterruptedRun[] = [];
+    const at = now();
     for (const stale of runs) {
+      const ref = await this.refOf(stale.id);
+      // A run that a live node holds is not interrupted.
+      if (!runId && ref?.owner && ref.leaseExpiresAt && ref.leaseExpiresAt >= at) continue;
       const run = { ...stale, lastSeq: await this.maxSeq(stale.id) };
       const events = interruptedEvents(run, message);
-      const at = now();
       const doc: RunDoc = {
         ...strip(run), status: 'failed', resultStatus: 'failed', finishedAt: at, updatedAt: at, lastSeq: events[events.length - 1].seq,
         errors: [...run.errors, { code: 'RUN_INTERRUPTED', message, timestamp: at }], terminalEvent: events[events.length - 1],
@@ -234,7 +293,7 @@ export class CosmosRunRepository extends RunRepository {
       if (campaign) operations.push({ operationType: 'Replace', partitionKey: run.campaignId, id: campaign.id, ifMatch: (campaign as { _etag?: string })._etag, resourceBody: { ...strip(campaign), status: 'failed', activeRunId: null, updatedAt: at } as never });
       if ((await executeBatch(this.campaigns, run.campaignId, operations)) !== 'ok') continue;
       await this.afterEnd({ id: 'run', runId: run.id, type: 'runRef', tenantId: run.tenantId, campaignId: run.campaignId, running: true, finished: false, ttl: -1 }, events);
-      ended.push(toRun(doc));
+      ended.push({ run: toRun(doc), terminalEvent: events[events.length - 1] });
     }
     return ended;
   }
@@ -255,7 +314,25 @@ export class CosmosRunRepository extends RunRepository {
         if (statusOf(error) !== 409) throw error;
       }).catch(() => undefined);
     }
-    await this.events.items.upsert({ ...ref, finished: true }).catch(() => undefined);
+    await this.events.item('run', ref.runId).patch([{ op: 'set', path: '/finished', value: true }]).catch(() => undefined);
+  }
+
+  /** Replaces the run's reference with `changes` on the etag it was read at; false when it changed meanwhile (412). */
+  private async replaceRef(ref: RunRefDoc, changes: Partial<RunRefDoc>): Promise<boolean> {
+    try {
+      await this.events.item('run', ref.runId).replace({ ...strip(ref), ...changes }, { accessCondition: { type: 'IfMatch', condition: etagOf(ref) } });
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 412) return false;
+      return this.guard(() => Promise.reject(error));
+    }
+  }
+
+  /** The run's reference whatever its tenant (leases are the nodes' business, not a tenant's). */
+  private async refOf(runId: string): Promise<RunRefDoc | undefined> {
+    if (!isValidId(runId)) return undefined;
+    const { resource } = await this.guard(() => this.events.item('run', runId).read<RunRefDoc>());
+    return resource;
   }
 
   private async campaignDoc(tenantId: TenantId, campaignId: string): Promise<CampaignDoc | undefined> {
@@ -270,8 +347,9 @@ export class CosmosRunRepository extends RunRepository {
   }
 
   /** Creates the run's reference, which reserves its id. @throws StoreConflictError STORE_ERROR when the id is taken. */
-  private async claimRunId(tenantId: TenantId, run: NewRun['run']): Promise<void> {
+  private async claimRunId(tenantId: TenantId, run: NewRun['run'], lease?: LeaseClaim): Promise<void> {
     const ref: RunRefDoc = { id: 'run', runId: run.id, type: 'runRef', tenantId, campaignId: run.campaignId, running: false, finished: false, ttl: -1 };
+    if (lease) Object.assign(ref, { owner: lease.owner, epoch: 1, leaseExpiresAt: later(lease.leaseMs) });
     await this.guard(() => this.events.items.create(ref), { 409: () => new StoreConflictError('STORE_ERROR', `Run id ${run.id} is already in use`) });
   }
 
@@ -307,7 +385,7 @@ export class CosmosRunRepository extends RunRepository {
     try {
       return await work();
     } catch (error) {
-      if (error instanceof StoreError || error instanceof StoreConflictError) throw error;
+      if (error instanceof StoreError || error instanceof StoreConflictError || error instanceof LeaseLostError) throw error;
       const status = statusOf(error);
       if (status !== undefined && mapped[status]) throw mapped[status]();
       const detail = status === 429 ? 'throttled (429) beyond the retry budget' : error instanceof Error ? error.message : String(error);

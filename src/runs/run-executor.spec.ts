@@ -1,0 +1,84 @@
+import type { OrchestrationEvent } from '@app/contracts';
+import { SqliteRunRepository } from '../persistence/adapters/sqlite-run.repository';
+import { LeaseLostError } from '../persistence/store-errors';
+import { SAMPLE_CONTENT } from '../orchestration/testing/fake-agents';
+import { createHarness } from '../orchestration/testing/orchestrator-harness';
+import { InProcessRunEventBus } from './adapters/in-process-run-event-bus';
+import { RunExecutor } from './run-executor';
+import { RunsService } from './runs.service';
+
+const BRIEF = { objective: 'Sell more cups', targetAudience: 'Commuters', productDetails: 'A reusable cup.' };
+
+/** An executor over an in-memory SQLite store and fake agents of `delayMs` each, with a lease of `leaseMs`. */
+function setup(delayMs: number, leaseMs = 10_000) {
+  const step = <T>(output: T) => () => ({ output, delayMs });
+  const harness = createHarness({ copy: step(SAMPLE_CONTENT.copy), shortCopy: step(SAMPLE_CONTENT.shortCopy), visualConcept: step(SAMPLE_CONTENT.visualConcept) });
+  const config = { ...harness.config, runs: { leaseMs } };
+  const repository = new SqliteRunRepository(':memory:');
+  const bus = new InProcessRunEventBus();
+  const executor = new RunExecutor(repository, harness.orchestrator, harness.registry, bus, config);
+  const runs = new RunsService(repository, executor, bus, config);
+  const published: OrchestrationEvent[] = [];
+  const publish = bus.publish.bind(bus);
+  jest.spyOn(bus, 'publish').mockImplementation((event) => {
+    published.push(event);
+    publish(event);
+  });
+  const warned = jest.spyOn((executor as unknown as { logger: { warn: () => void } }).logger, 'warn').mockImplementation(() => undefined);
+  return { executor, runs, repository, registry: harness.registry, bus, published, warned };
+}
+
+const start = (runs: RunsService) => runs.start('t', { campaign: { name: 'C', brief: BRIEF }, selectedPlatforms: ['x'] });
+
+describe(RunExecutor.name, () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('creates each run claimed by this node and writes every event with the lease epoch', async () => {
+    const { executor, runs, repository } = setup(0);
+    const appends = jest.spyOn(repository, 'appendEvents');
+    const finishes = jest.spyOn(repository, 'finishRun');
+    const { runId } = await start(runs);
+    await executor.settled(runId);
+
+    expect(appends.mock.calls.length).toBeGreaterThan(0);
+    expect(appends.mock.calls.every(([, , epoch]) => epoch === 1)).toBe(true);
+    expect(finishes.mock.calls.map(([outcome]) => outcome.epoch)).toEqual([1]);
+    // Held by this node: another node cannot claim it while it runs, and it is finished now.
+    await expect(repository.claimRun('t', runId, { owner: 'another-node', leaseMs: 1000 })).rejects.toMatchObject({ code: 'RUN_ALREADY_FINISHED' });
+  });
+
+  it('stops a run whose write the store refused for an older epoch, and writes and publishes nothing more for it', async () => {
+    const { executor, runs, repository, registry, published, warned } = setup(30);
+    const append = repository.appendEvents.bind(repository);
+    jest.spyOn(repository, 'appendEvents').mockImplementation(async (tenant, batch, epoch) => {
+      if (batch.some((event) => event.seq >= 3)) throw new LeaseLostError(batch[0].runId, 'taken over');
+      return append(tenant, batch, epoch);
+    });
+    const finishes = jest.spyOn(repository, 'finishRun');
+    const failures = jest.spyOn(repository, 'failInterruptedRuns');
+    const { runId } = await start(runs);
+    await executor.settled(runId);
+
+    expect(registry.isActive(runId)).toBe(false);
+    expect(finishes).not.toHaveBeenCalled();
+    expect(failures).not.toHaveBeenCalled();
+    expect(published.every((event) => event.seq < 3)).toBe(true);
+    expect(['queued', 'running']).toContain((await repository.getRun('t', runId))?.status);
+    expect(warned).toHaveBeenCalledWith(expect.stringContaining(`Run ${runId}: stopped here`));
+  });
+
+  it('renews the leases of its runs, and stops a run whose lease it could not renew', async () => {
+    const { executor, runs, repository, registry, published } = setup(2_000, 1_000);
+    const renewals = jest.spyOn(repository, 'renewLeases').mockResolvedValue([]);
+    const finishes = jest.spyOn(repository, 'finishRun');
+    executor.onApplicationBootstrap();
+    const { runId } = await start(runs);
+    await executor.settled(runId);
+    await executor.beforeApplicationShutdown();
+
+    expect(renewals).toHaveBeenCalledWith(executor.nodeId, [{ runId, epoch: 1 }], 1_000);
+    expect(registry.isActive(runId)).toBe(false);
+    expect(finishes).not.toHaveBeenCalled();
+    expect(published.some((event) => event.state === 'Cancelled' || event.state === 'Completed')).toBe(false);
+  });
+});
