@@ -44,7 +44,8 @@ function fallBackToSse(reason) {
 }
 
 function connectSocket() {
-  const socket = io({ auth: { token: token() }, reconnectionDelayMax: 3000 });
+  // WebSocket first: behind a load balancer without sticky sessions, HTTP long-polling would reach other nodes.
+  const socket = io({ auth: { token: token() }, transports: ['websocket', 'polling'], reconnectionDelayMax: 3000 });
   state.socket = socket;
   let everConnected = false;
   const timer = setTimeout(() => !everConnected && !state.authRejected && fallBackToSse('no socket connection within 3 s'), CONNECT_TIMEOUT_MS);

@@ -78,8 +78,8 @@ export abstract class AppConfig {
   /** Bearer token → tenant; empty when authentication is off. */
   abstract readonly auth: { tokens: ReadonlyMap<string, string> };
   abstract readonly shutdown: { mode: 'drain' | 'cancel'; graceMs: number };
-  /** Execution of runs on this node: the lease it holds on each (ms). */
-  abstract readonly runs: { leaseMs: number };
+  /** Execution of runs on this node: the lease it holds on each (ms); with Redis, how many at once. */
+  abstract readonly runs: { leaseMs: number; concurrency: number };
   abstract readonly telemetry: TelemetrySettings;
   abstract readonly llm: LlmSettings;
   abstract readonly orchestration: OrchestrationSettings;

@@ -134,6 +134,16 @@ export class Environment {
   @Max(600_000)
   RUN_LEASE_MS: number = 10_000;
 
+  /**
+   * With REDIS_URL: how many runs this node's worker executes at once; more wait, queued. 0: no
+   * worker here (a node that only serves the API and the streams).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  RUN_CONCURRENCY: number = 20;
+
   /** `auto` picks Azure OpenAI, then an OpenAI-compatible endpoint, then the offline client. */
   @IsIn(['auto', 'azure', 'openai', 'offline'])
   LLM_PROVIDER: string = 'auto';

@@ -62,6 +62,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   if (tokens.size === 0 && !isLoopback(env.HOST)) {
     problems.push(`HOST: ${env.HOST} is not a loopback address; set AUTH_TOKENS to serve beyond this machine`);
   }
+  if (env.RUN_CONCURRENCY === 0 && !env.REDIS_URL) problems.push('RUN_CONCURRENCY: 0 (no worker) needs REDIS_URL, so that other nodes execute the runs');
   if (problems.length > 0) throw new ConfigValidationError(problems);
 
   return {
@@ -86,7 +87,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     redis: env.REDIS_URL ? { url: env.REDIS_URL, prefix: env.REDIS_PREFIX } : undefined,
     auth: { tokens },
     shutdown: { mode: env.SHUTDOWN_MODE as 'drain' | 'cancel', graceMs: env.SHUTDOWN_GRACE_MS },
-    runs: { leaseMs: env.RUN_LEASE_MS },
+    runs: { leaseMs: env.RUN_LEASE_MS, concurrency: env.RUN_CONCURRENCY },
     telemetry: {
       // Tests keep quiet unless told otherwise.
       logLevel: (given.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : env.LOG_LEVEL)) as AppConfig['telemetry']['logLevel'],

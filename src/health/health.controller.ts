@@ -6,6 +6,7 @@ import { Public } from '../auth/http-auth.guard';
 import { AppConfig } from '../config/app-config';
 import { RunRepository } from '../persistence/run.repository';
 import { RunEventBus } from '../runs/run-event-bus';
+import { RunQueue } from '../runs/run-queue';
 
 /** Liveness (the process serves) and readiness (the store answers, and Redis when configured), without a token. */
 @ApiTags('health')
@@ -17,6 +18,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     private readonly repository: RunRepository,
     private readonly bus: RunEventBus,
+    private readonly queue: RunQueue,
     private readonly config: AppConfig,
   ) {}
 
@@ -30,7 +32,7 @@ export class HealthController {
   @Get('ready')
   async ready(@Res() response: Response): Promise<void> {
     const checks = [() => this.probe('store', () => this.repository.ping())];
-    if (this.config.redis) checks.push(() => this.probe('redis', () => this.bus.ping()));
+    if (this.config.redis) checks.push(() => this.probe('redis', () => Promise.all([this.bus.ping(), this.queue.ping()]).then(() => undefined)));
     try {
       response.json(await this.health.check(checks));
     } catch (error) {

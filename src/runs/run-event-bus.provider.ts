@@ -1,17 +1,12 @@
 import type { FactoryProvider } from '@nestjs/common';
-import { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { InProcessRunEventBus } from './adapters/in-process-run-event-bus';
+import { redactedUrl, redisConnection } from './adapters/redis-connection';
 import { RedisRunEventBus } from './adapters/redis-run-event-bus';
 import { RunEventBus } from './run-event-bus';
 
 /** How long a node waits at boot for Redis to confirm its subscription before it gives up. */
 const CONNECT_TIMEOUT_MS = 10_000;
-
-/** A Redis connection named after its role (`CLIENT LIST` shows it). */
-function connection(url: string, role: string): Redis {
-  return new Redis(url, { connectionName: `campaign-orchestrator:${role}`, lazyConnect: false });
-}
 
 /**
  * The event bus the configuration asks for: Redis pub/sub with `REDIS_URL`, subscribed before the
@@ -22,10 +17,10 @@ export const runEventBusProvider: FactoryProvider<RunEventBus> = {
   inject: [AppConfig],
   useFactory: async (config: AppConfig) => {
     if (!config.redis) return new InProcessRunEventBus();
-    const bus = new RedisRunEventBus(connection(config.redis.url, 'bus'), connection(config.redis.url, 'bus-subscriber'), config.redis.prefix);
+    const bus = new RedisRunEventBus(redisConnection(config.redis.url, 'bus'), redisConnection(config.redis.url, 'bus-subscriber'), config.redis.prefix);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Redis at ${redacted(config.redis!.url)} did not answer within ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS);
+      timer = setTimeout(() => reject(new Error(`Redis at ${redactedUrl(config.redis!.url)} did not answer within ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS);
     });
     try {
       await Promise.race([bus.connect(), late]);
@@ -39,7 +34,3 @@ export const runEventBusProvider: FactoryProvider<RunEventBus> = {
   },
 };
 
-/** The URL without its password, for messages. */
-function redacted(url: string): string {
-  return url.replace(/\/\/([^@/]*)@/, (_, credentials: string) => `//${credentials.split(':')[0]}:***@`);
-}

@@ -4,6 +4,7 @@ import { LeaseLostError } from '../persistence/store-errors';
 import { SAMPLE_CONTENT } from '../orchestration/testing/fake-agents';
 import { createHarness } from '../orchestration/testing/orchestrator-harness';
 import { InProcessRunEventBus } from './adapters/in-process-run-event-bus';
+import { InProcessRunQueue } from './adapters/in-process-run-queue';
 import { RunExecutor } from './run-executor';
 import { RunsService } from './runs.service';
 
@@ -13,11 +14,11 @@ const BRIEF = { objective: 'Sell more cups', targetAudience: 'Commuters', produc
 function setup(delayMs: number, leaseMs = 10_000) {
   const step = <T>(output: T) => () => ({ output, delayMs });
   const harness = createHarness({ copy: step(SAMPLE_CONTENT.copy), shortCopy: step(SAMPLE_CONTENT.shortCopy), visualConcept: step(SAMPLE_CONTENT.visualConcept) });
-  const config = { ...harness.config, runs: { leaseMs } };
+  const config = { ...harness.config, runs: { ...harness.config.runs, leaseMs } };
   const repository = new SqliteRunRepository(':memory:');
   const bus = new InProcessRunEventBus();
   const executor = new RunExecutor(repository, harness.orchestrator, harness.registry, bus, config);
-  const runs = new RunsService(repository, executor, bus, config);
+  const runs = new RunsService(repository, executor, new InProcessRunQueue(executor), bus, config);
   const published: OrchestrationEvent[] = [];
   const publish = bus.publish.bind(bus);
   jest.spyOn(bus, 'publish').mockImplementation((event) => {

@@ -67,10 +67,11 @@ export class RunExecutor implements OnApplicationBootstrap, BeforeApplicationShu
   /**
    * Executes a queued run of `tenantId` that the store holds and this node has claimed at `epoch`.
    * Resolves once its end is stored (or the failure handled); never rejects.
+   * @param signal cancels the run (already aborted: the run is stored as queued, then cancelled).
    * @throws OrchestrationValidationError (synchronously) when the request is invalid.
    */
-  execute(tenantId: TenantId, request: StoredRunRequest, epoch: number): Promise<void> {
-    const execution = this.orchestrator.run(request);
+  execute(tenantId: TenantId, request: StoredRunRequest, epoch: number, signal?: AbortSignal): Promise<void> {
+    const execution = this.orchestrator.run(request, signal);
     this.bus.open(request.runId, tenantId);
     this.leases.set(request.runId, epoch);
     const pipeline = writeInBatches(execution.events$, (batch) => this.persist(tenantId, execution, batch, epoch))
@@ -162,7 +163,7 @@ export class RunExecutor implements OnApplicationBootstrap, BeforeApplicationShu
     await execution.result;
     const message = `The store failed while the run was executing: ${error instanceof Error ? error.message : String(error)}`;
     try {
-      const [ended] = await this.repository.failInterruptedRuns(message, execution.runId);
+      const [ended] = await this.repository.failInterruptedRuns(message, { runId: execution.runId });
       if (ended) this.bus.publish(ended.terminalEvent);
     } catch (secondError) {
       this.logger.error(`Run ${execution.runId}: could not mark it failed; restart recovery will`, String(secondError));

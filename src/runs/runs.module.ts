@@ -3,14 +3,16 @@ import { OrchestrationModule } from '../orchestration/orchestration.module';
 import { CampaignsService } from './campaigns.service';
 import { RunEventBus } from './run-event-bus';
 import { runEventBusProvider } from './run-event-bus.provider';
+import { runQueueProvider } from './run-queue.provider';
 import { RunEventsService } from './run-events.service';
 import { RunExecutor } from './run-executor';
+import { RunQueue } from './run-queue';
 import { RunsService } from './runs.service';
 
 /** Run lifecycle, execution, live events and their replay, and campaigns, over the store and the orchestrator. */
 @Module({
   imports: [OrchestrationModule],
-  providers: [RunsService, RunExecutor, RunEventsService, runEventBusProvider, CampaignsService],
-  exports: [RunsService, RunExecutor, RunEventsService, RunEventBus, CampaignsService],
+  providers: [RunsService, RunExecutor, RunEventsService, runEventBusProvider, runQueueProvider, CampaignsService],
+  exports: [RunsService, RunExecutor, RunEventsService, RunEventBus, RunQueue, CampaignsService],
 })
 export class RunsModule {}

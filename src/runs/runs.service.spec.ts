@@ -5,6 +5,7 @@ import { StoreError } from '../persistence/store-errors';
 import { SAMPLE_CONTENT } from '../orchestration/testing/fake-agents';
 import { createHarness } from '../orchestration/testing/orchestrator-harness';
 import { InProcessRunEventBus } from './adapters/in-process-run-event-bus';
+import { InProcessRunQueue } from './adapters/in-process-run-queue';
 import { RunEventsService } from './run-events.service';
 import { RunExecutor } from './run-executor';
 import { RunsService } from './runs.service';
@@ -22,7 +23,7 @@ function setup(delayMs = 5) {
   const repository = new SqliteRunRepository(':memory:');
   const bus = new InProcessRunEventBus();
   const executor = new RunExecutor(repository, orchestrator, registry, bus, config);
-  const runs = new RunsService(repository, executor, bus, config);
+  const runs = new RunsService(repository, executor, new InProcessRunQueue(executor), bus, config);
   const events = new RunEventsService(repository, bus);
   return { runs, executor, events, repository, registry, bus };
 }

@@ -9,6 +9,7 @@ import { RunRepository, TenantId } from '../persistence/run.repository';
 import type { StartRunInput } from './dto/start-run.dto';
 import { RunEventBus } from './run-event-bus';
 import { RunExecutor } from './run-executor';
+import { RunJob, RunQueue } from './run-queue';
 
 /** What a start returns at once. */
 export interface StartedRun {
@@ -35,6 +36,7 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
   constructor(
     private readonly repository: RunRepository,
     private readonly executor: RunExecutor,
+    private readonly queue: RunQueue,
     private readonly bus: RunEventBus,
     private readonly config: AppConfig,
   ) {}
@@ -54,7 +56,8 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async failInterrupted(): Promise<void> {
-    const ended = await this.repository.failInterruptedRuns(INTERRUPTED);
+    // Runs nobody has claimed wait in the queue (BullMQ); embedded, every run is claimed when it is created.
+    const ended = await this.repository.failInterruptedRuns(INTERRUPTED, { claimedOnly: this.queue.creationClaim() === undefined });
     if (ended.length === 0) return;
     this.logger.warn(`Marked ${ended.length} interrupted run(s) failed (RUN_INTERRUPTED)`);
     // Their subscribers, on any node, get the end.
@@ -73,12 +76,18 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     const request = validateRunRequest({ campaignId: existing?.id ?? 'new', brief, executionMode: input.executionMode, selectedPlatforms: input.selectedPlatforms });
     const runId = randomUUID();
     const newRun = { id: runId, executionMode: request.executionMode!, selectedPlatforms: request.selectedPlatforms };
-    // Created claimed by this node (epoch 1), which executes it at once.
-    const lease = this.executor.claim;
+    // Embedded: created claimed by this node (epoch 1), which executes it at once. BullMQ: a worker claims it.
+    const lease = this.queue.creationClaim();
     const run = existing
       ? await this.repository.createRun({ tenantId, run: { ...newRun, campaignId: existing.id }, lease })
       : await this.repository.createCampaignRun({ tenantId, name: input.campaign!.name, brief: request.brief, run: newRun, lease });
-    void this.executor.execute(tenantId, withIds(request, run.campaignId, runId), 1);
+    try {
+      await this.queue.enqueue({ tenantId, request: withIds(request, run.campaignId, runId) });
+    } catch (error) {
+      // Stored but never queued: end it now rather than leave it waiting for nothing.
+      await this.repository.failInterruptedRuns(`The run could not be queued: ${String(error)}`, { runId }).catch(() => undefined);
+      throw new DomainError('SERVICE_UNAVAILABLE', 'The run could not be queued; try again');
+    }
     return { runId, campaignId: run.campaignId, status: run.status };
   }
 
@@ -98,10 +107,20 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
       ).pipe(take(1), map(() => undefined)),
       { defaultValue: undefined },
     );
-    await this.bus.requestCancel(runId);
+    const waiting = await this.queue.withdraw(runId);
+    if (waiting) await this.cancelWaiting(tenantId, waiting.request);
+    else await this.bus.requestCancel(runId);
     await ended;
     const after = await this.repository.getRun(tenantId, runId);
     return { runId, status: after?.status ?? run.status };
+  }
+
+  /** A run taken out of the queue before any worker started it: stored here as queued, then cancelled, like any cancelled run. */
+  private async cancelWaiting(tenantId: TenantId, request: RunJob['request']): Promise<void> {
+    const lease = await this.repository.claimRun(tenantId, request.runId, this.executor.claim);
+    const cancelled = new AbortController();
+    cancelled.abort();
+    void this.executor.execute(tenantId, request, lease.epoch, cancelled.signal);
   }
 
   /** @throws DomainError RUN_NOT_FOUND */

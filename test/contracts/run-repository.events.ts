@@ -143,13 +143,13 @@ export function eventAndRecoveryContract(ctx: ContractContext): void {
       const target = await startedRun(ctx.repo());
       const bystander = await startedRun(ctx.repo());
 
-      const ended = await ctx.repo().failInterruptedRuns('The store failed', target.run.id);
+      const ended = await ctx.repo().failInterruptedRuns('The store failed', { runId: target.run.id });
 
       expect(ended.map(({ run }) => run.id)).toEqual([target.run.id]);
       expect((await ctx.repo().getRun(TENANT_A, target.run.id))?.status).toBe('failed');
       expect(await ctx.repo().getRun(TENANT_A, bystander.run.id)).toMatchObject({ status: 'running', lastSeq: 6 });
       expect((await ctx.repo().getCampaign(TENANT_A, bystander.campaign.id))?.status).toBe('generating');
-      expect(await ctx.repo().failInterruptedRuns('The store failed', target.run.id)).toEqual([]);
+      expect(await ctx.repo().failInterruptedRuns('The store failed', { runId: target.run.id })).toEqual([]);
     });
   });
 

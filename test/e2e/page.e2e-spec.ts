@@ -231,7 +231,11 @@ describe('Live progress page (headless Chromium)', () => {
     const context = await browser.newContext();
     contexts.push(context);
     // Refuse the Socket.IO endpoint (the client bundle still loads), as a proxy that blocks it would.
-    if (blockSocket) await context.route(/\/socket\.io\/\?EIO=/, (route) => route.abort('connectionrefused'));
+    if (blockSocket) {
+      await context.route(/\/socket\.io\/\?EIO=/, (route) => route.abort('connectionrefused'));
+      // The page tries the WebSocket transport first; the proxy refuses that too.
+      await context.routeWebSocket(/\/socket\.io\//, (ws) => ws.close({ code: 1008, reason: 'blocked' }));
+    }
     const { page, errors } = await open(path, { context });
     let websockets = 0;
     page.on('websocket', () => websockets++);

@@ -4,7 +4,7 @@ import { connectClient, type RunSocket } from '../support/e2e-socket';
 import { expectCompleteStream } from '../support/e2e-streams';
 import { CosmosTestServer } from '../support/cosmos-test-server';
 import { RedisTestServer } from '../support/redis-test-server';
-import { spawnServer, type ServerProcess } from '../support/server-process';
+import { runServer, spawnServer, type ServerProcess } from '../support/server-process';
 
 /**
  * Nodes as production runs them: separate server processes sharing one Cosmos DB store (the
@@ -57,9 +57,12 @@ describe('Scale-out over Redis: several server processes (e2e)', () => {
     await Promise.all([redis.stop(), cosmos.stop()]);
   });
 
-  it('streams a run executing on node A to a client on node B, every event once and in order', async () => {
-    const [a, b] = [await startNode(), await startNode()];
-    const watcher = await connect(b);
+  /** Nodes that serve the API and the streams but execute nothing (RUN_CONCURRENCY=0). */
+  const API_ONLY = { RUN_CONCURRENCY: '0' };
+
+  it('runs a run started on node A on node B, the only worker, and streams it to a client on node C, every event once and in order', async () => {
+    const [a, b, c] = [await startNode(API_ONLY), await startNode(), await startNode(API_ONLY)];
+    const watcher = await connect(c);
     const started = await httpRequest(a.baseUrl, 'POST', '/api/runs', { json: runInput() });
     expect(started.status).toBe(202);
     const { runId } = started.body as { runId: string };
@@ -68,27 +71,52 @@ describe('Scale-out over Redis: several server processes (e2e)', () => {
     const events = await watcher.untilTerminal(runId);
 
     expectCompleteStream(events, runId);
-    const stored = await httpRequest<OrchestrationEvent[]>(b.baseUrl, 'GET', `/api/runs/${runId}/events`);
+    const stored = await httpRequest<OrchestrationEvent[]>(a.baseUrl, 'GET', `/api/runs/${runId}/events`);
     expect(events.map((e) => e.eventId)).toEqual(stored.body.map((e) => e.eventId));
+    // Its transitions are logged where it executed.
+    expect(b.output().stdout).toContain(runId);
+    expect(a.output().stdout).not.toContain(runId);
+    expect(c.output().stdout).not.toContain(runId);
   });
 
-  it('cancels on node B a run executing on node A: A aborts it, and B answers its cancelled status', async () => {
-    const a = await startNode({ OFFLINE_LATENCY_MS: '20000' });
-    const b = await startNode();
-    const watcher = await connect(b);
+  it('cancels on node C a run executing on node B: B aborts it, and C answers its cancelled status', async () => {
+    const a = await startNode(API_ONLY);
+    await startNode({ OFFLINE_LATENCY_MS: '20000' });
+    const c = await startNode(API_ONLY);
+    const watcher = await connect(c);
     const started = await httpRequest(a.baseUrl, 'POST', '/api/runs', { json: runInput() });
     const { runId } = started.body as { runId: string };
     await watcher.subscribe(runId);
     await watcher.waitFor((e) => e.runId === runId && e.phase === 'started', 'an agent started');
 
-    const cancelled = await httpRequest(b.baseUrl, 'POST', `/api/runs/${runId}/cancel`);
+    const cancelled = await httpRequest(c.baseUrl, 'POST', `/api/runs/${runId}/cancel`);
 
-    // 'cancelled', not 'running': B waited for the end that A stored, which only a cancel reaching A makes.
+    // 'cancelled', not 'running': C waited for the end that B stored, which only a cancel reaching B makes.
     expect(cancelled.status).toBe(202);
     expect(cancelled.body).toEqual({ runId, status: 'cancelled' });
     const events = await watcher.untilTerminal(runId);
     expectCompleteStream(events, runId);
     expect(events.at(-1)?.state).toBe('Cancelled');
+  });
+
+  it('keeps a run queued while every worker is busy, and cancels it there: Queued, then Cancelled, no agent called', async () => {
+    const api = await startNode(API_ONLY);
+    await startNode({ RUN_CONCURRENCY: '1', OFFLINE_LATENCY_MS: '20000' });
+    const watcher = await connect(api);
+    const busy = (await httpRequest(api.baseUrl, 'POST', '/api/runs', { json: runInput() })).body as { runId: string };
+    await watcher.subscribe(busy.runId);
+    await watcher.waitFor((e) => e.runId === busy.runId && e.phase === 'started', 'the first run at work');
+    const waiting = (await httpRequest(api.baseUrl, 'POST', '/api/runs', { json: runInput() })).body as { runId: string };
+
+    expect((await httpRequest(api.baseUrl, 'GET', `/api/runs/${waiting.runId}`)).body.status).toBe('queued');
+    await watcher.subscribe(waiting.runId);
+    const cancelled = await httpRequest(api.baseUrl, 'POST', `/api/runs/${waiting.runId}/cancel`);
+
+    expect(cancelled.body).toEqual({ runId: waiting.runId, status: 'cancelled' });
+    const events = await watcher.untilTerminal(waiting.runId);
+    expectCompleteStream(events, waiting.runId);
+    expect(events.map((e) => e.state)).toEqual(['Queued', 'Cancelled']);
+    await httpRequest(api.baseUrl, 'POST', `/api/runs/${busy.runId}/cancel`);
   });
 
   it.each(['Cosmos DB + Redis', 'one SQLite file, no Redis'])('restarting one node leaves the runs another executes running (%s)', async (setup) => {
@@ -109,6 +137,15 @@ describe('Scale-out over Redis: several server processes (e2e)', () => {
     expectCompleteStream(events, runId);
     expect(['Completed', 'PartiallyCompleted']).toContain(events.at(-1)?.state);
     expect(events.at(-1)?.metadata?.errorCodes).not.toContain('RUN_INTERRUPTED');
+  });
+
+  it('refuses RUN_CONCURRENCY=0 without Redis: nothing would execute the runs', async () => {
+    const dir = tempDir('orchestrator-node-');
+    dirs.push(dir);
+    const exit = await runServer({ cwd: dir, env: { ...env, REDIS_URL: '', RUN_CONCURRENCY: '0' } });
+
+    expect(exit.code).toBe(1);
+    expect(exit.stderr).toContain('RUN_CONCURRENCY: 0 (no worker) needs REDIS_URL');
   });
 
   it('reports Redis in readiness', async () => {

@@ -3,7 +3,7 @@ import { Container, CosmosClient, ErrorResponse, OperationInput, SqlQuerySpec } 
 import type { Campaign, CampaignDetail, OrchestrationEvent, OrchestrationRun, Page, RunDetail } from '@app/contracts';
 import { ACTIVE_RUN_STATUSES } from '@app/contracts';
 import type { CosmosSettings } from '../../../config/app-config';
-import { InterruptedRun, LeaseClaim, NewCampaign, NewCampaignRun, NewRun, RunLease, RunOutcome, RunRepository, TenantId } from '../../run.repository';
+import { InterruptScope, InterruptedRun, LeaseClaim, NewCampaign, NewCampaignRun, NewRun, RunLease, RunOutcome, RunRepository, TenantId } from '../../run.repository';
 import { LeaseLostError, StoreConflictError, StoreError } from '../../store-errors';
 import { interruptedEvents, runOfBatch } from '../../run-outcome';
 import { createCosmosClient, ensureContainers } from './cosmos-setup';
@@ -273,15 +273,16 @@ export class CosmosRunRepository extends RunRepository {
     await this.afterEnd(ref, [terminalEvent]);
   }
 
-  async failInterruptedRuns(message: string, runId?: string): Promise<InterruptedRun[]> {
+  async failInterruptedRuns(message: string, { runId, claimedOnly = false }: InterruptScope = {}): Promise<InterruptedRun[]> {
     const filter = `c.type = "run" AND (c.status = "queued" OR c.status = "running")${runId ? ' AND c.id = @run' : ''}`;
     const runs = await this.guard(async () => (await this.campaigns.items.query<RunDoc>({ query: `SELECT * FROM c WHERE ${filter}`, parameters: runId ? [{ name: '@run', value: runId }] : [] }).fetchAll()).resources);
     const ended: InterruptedRun[] = [];
     const at = now();
     for (const stale of runs) {
       const ref = await this.refOf(stale.id);
-      // A run that a live node holds is not interrupted.
+      // A run that a live node holds is not interrupted, nor (claimedOnly) one that waits in a queue.
       if (!runId && ref?.owner && ref.leaseExpiresAt && ref.leaseExpiresAt >= at) continue;
+      if (!runId && claimedOnly && !ref?.owner) continue;
       const run = { ...stale, lastSeq: await this.maxSeq(stale.id) };
       const events = interruptedEvents(run, message);
       const doc: RunDoc = {

@@ -1,0 +1,115 @@
+import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Job, Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { LeaseClaim, RunLease, RunRepository } from '../../persistence/run.repository';
+import { LeaseLostError, StoreConflictError } from '../../persistence/store-errors';
+import type { RunExecutor } from '../run-executor';
+import { RunJob, RunQueue } from '../run-queue';
+
+/** Settings of the queue: the nodes' shared Redis key prefix, runs per node, the lease. */
+export interface BullMqRunQueueSettings {
+  prefix: string;
+  concurrency: number;
+  leaseMs: number;
+}
+
+/** The queue's name under the prefix. */
+const QUEUE = 'runs';
+
+/**
+ * Runs queued in BullMQ on Redis, executed by a worker on any node, `RUN_CONCURRENCY` at a time;
+ * a run waits (queued) while every worker is busy. The job id is the run id, so a start that is
+ * retried cannot queue a run twice. A worker claims the run's lease in the store before it
+ * executes it (waiting out the lease of a node that has just died), so the store, not the queue,
+ * decides who may write. BullMQ's job lock lasts one lease and its stalled check runs once per
+ * lease; a job whose worker died is not run again yet (`maxStalledCount: 0`; taking a run over
+ * from its stored events is the next step of issue 13): its run is failed by the recovery sweep
+ * once its lease has expired.
+ */
+export class BullMqRunQueue extends RunQueue implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger(BullMqRunQueue.name);
+  private readonly queue: Queue<RunJob>;
+  /** None on a node with `RUN_CONCURRENCY=0`. */
+  private readonly worker?: Worker<RunJob>;
+
+  /**
+   * @param producer a connection for the queue's commands.
+   * @param consumer the worker's connection (blocking commands: `maxRetriesPerRequest: null`).
+   */
+  constructor(
+    private readonly producer: Redis,
+    private readonly consumer: Redis,
+    private readonly repository: RunRepository,
+    private readonly executor: RunExecutor,
+    private readonly settings: BullMqRunQueueSettings,
+  ) {
+    super();
+    const prefix = `${settings.prefix}:bull`;
+    this.queue = new Queue<RunJob>(QUEUE, { connection: producer, prefix, defaultJobOptions: { removeOnComplete: true, removeOnFail: { count: 1000 } } });
+    if (settings.concurrency === 0) return;
+    this.worker = new Worker<RunJob>(QUEUE, (job) => this.process(job), {
+      connection: consumer,
+      prefix,
+      autorun: false,
+      concurrency: settings.concurrency,
+      lockDuration: settings.leaseMs,
+      stalledInterval: settings.leaseMs,
+      maxStalledCount: 0,
+    });
+    this.worker.on('failed', (job, error) => this.logger.warn(`Run ${job?.id ?? '?'}: its job failed: ${error.message}`));
+    this.worker.on('error', (error) => this.logger.warn(`Worker: ${error.message}`));
+  }
+
+  onApplicationBootstrap(): void {
+    void this.worker?.run().catch((error: unknown) => this.logger.error(`The worker stopped: ${String(error)}`));
+  }
+
+  /** Stops taking jobs and waits for the runs in flight (which the executor drains or cancels). */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queue.close();
+    await Promise.allSettled([this.producer.quit(), this.consumer.quit()]);
+  }
+
+  creationClaim(): undefined {
+    return undefined;
+  }
+
+  async enqueue(job: RunJob): Promise<void> {
+    await this.queue.add('run', job, { jobId: job.request.runId });
+  }
+
+  async withdraw(runId: string): Promise<RunJob | undefined> {
+    const job = await this.queue.getJob(runId);
+    if (!job || (await this.queue.remove(runId)) !== 1) return undefined;
+    return job.data as RunJob;
+  }
+
+  async ping(): Promise<void> {
+    await Promise.all([this.producer.ping(), this.consumer.ping()]);
+  }
+
+  /** Claims the run and executes it here; resolves once its end is stored. */
+  private async process(job: Job<RunJob>): Promise<void> {
+    const { tenantId, request } = job.data;
+    const lease = await this.claim(tenantId, request.runId, this.executor.claim);
+    if (lease) await this.executor.execute(tenantId, request, lease.epoch);
+  }
+
+  /** The run's lease for this node, waiting out another node's live lease (at most two leases); undefined when the run has ended. */
+  private async claim(tenantId: string, runId: string, claim: LeaseClaim): Promise<RunLease | undefined> {
+    const deadline = Date.now() + 2 * this.settings.leaseMs;
+    for (;;) {
+      try {
+        return await this.repository.claimRun(tenantId, runId, claim);
+      } catch (error) {
+        if (error instanceof StoreConflictError && error.code === 'RUN_ALREADY_FINISHED') return undefined;
+        if (!(error instanceof LeaseLostError) || Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1000, this.settings.leaseMs / 4)));
+      }
+    }
+  }
+}
