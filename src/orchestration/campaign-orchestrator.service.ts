@@ -12,10 +12,19 @@ import type { ExecutionStrategy } from './execution-strategy';
 import { abortCauseOf, RunAbort } from './orchestration-errors';
 import { ParallelStrategy } from './parallel.strategy';
 import { RunContext } from './run-context';
+import { RunJournal } from './run-journal';
 import { RunRegistry } from './run-registry';
 import { TERMINAL_STATE_OF } from './run-state';
 import { SequentialStrategy } from './sequential.strategy';
 import { validateRunRequest } from './validate-request';
+
+/** A run another node started, to go on with here. */
+export interface Takeover {
+  /** Its stored events, in `seq` order. */
+  events: readonly OrchestrationEvent[];
+  /** The epoch of this node's claim on it. */
+  epoch: number;
+}
 
 /** A run that has started: its event stream and, when it is over, its result. */
 export interface RunExecution {
@@ -57,9 +66,12 @@ export class CampaignOrchestrator {
   /**
    * Validates the request and starts the run.
    * @param signal cancels the run when aborted (as does `RunRegistry.cancel(runId)`).
+   * @param takeover a run another node started: its stored events, replayed instead of done again
+   * (see `RunJournal`), and the epoch of this node's claim. The stream goes on after the last
+   * stored `seq` with a `Resumed` event; the result covers the whole run.
    * @throws OrchestrationValidationError when the request is invalid; no run is started then.
    */
-  run(request: OrchestrationRequest, signal?: AbortSignal): RunExecution {
+  run(request: OrchestrationRequest, signal?: AbortSignal, takeover?: Takeover): RunExecution {
     const valid = validateRunRequest(request);
     const runId = valid.runId ?? randomUUID();
     const controller = new AbortController();
@@ -68,6 +80,7 @@ export class CampaignOrchestrator {
     const executionMode = valid.executionMode ?? 'parallel';
     // One span per run, child of the call that started it; all of the run's work runs in its context.
     const { span, context: runContext } = startRunSpan({ runId, campaignId: valid.campaignId, executionMode });
+    const journal = takeover && takeover.events.length > 0 ? new RunJournal(takeover.events) : undefined;
     const run = new RunContext(
       { ...valid, runId, executionMode },
       this.config.orchestration,
@@ -75,12 +88,14 @@ export class CampaignOrchestrator {
       events,
       controller.signal,
       this.runLog.forRun({ runId, campaignId: valid.campaignId }, span.spanContext()),
+      journal,
     );
     countActiveRun(1);
     const result = context.with(runContext, () => {
       run.emit('Queued', `Run queued (${run.request.executionMode})`, {
         metadata: { executionMode: run.request.executionMode, selectedPlatforms: run.request.selectedPlatforms },
       });
+      if (journal) run.emit('Resumed', `Run taken over after event ${journal.lastSeq}; finished steps are kept`, { metadata: { afterSeq: journal.lastSeq, epoch: takeover!.epoch } });
       const onCallerAbort = () => controller.abort(new RunAbort('CANCELLED'));
       if (signal?.aborted) onCallerAbort();
       else signal?.addEventListener('abort', onCallerAbort, { once: true });
@@ -94,7 +109,8 @@ export class CampaignOrchestrator {
   }
 
   private async execute(run: RunContext, controller: AbortController, span: Span): Promise<OrchestrationResult> {
-    const timer = setTimeout(() => controller.abort(new RunAbort('RUN_TIMEOUT')), this.config.orchestration.runTimeoutMs);
+    // A run taken over has used part of its time already (at least a second is left to it).
+    const timer = setTimeout(() => controller.abort(new RunAbort('RUN_TIMEOUT')), Math.max(1000, this.config.orchestration.runTimeoutMs - run.state.elapsed()));
     const aborted = new Promise<void>((resolve) => {
       if (controller.signal.aborted) resolve();
       else controller.signal.addEventListener('abort', () => resolve(), { once: true });

@@ -6,6 +6,7 @@ import type {
   AuditReport,
   EventPhase,
   GeneratedArtifact,
+  OrchestrationError,
   OrchestrationEvent,
   OrchestrationRequest,
   OrchestrationState,
@@ -17,6 +18,7 @@ import { isoTimestamp } from '../common/iso-timestamp';
 import { countEvent } from '../telemetry/instruments';
 import type { TransitionLog } from '../telemetry/run-log';
 import { RunAbort } from './orchestration-errors';
+import type { RunJournal } from './run-journal';
 import { RunState } from './run-state';
 
 /** Event state announcing each generator. */
@@ -25,6 +27,13 @@ export const GENERATING_STATE: Record<ArtifactType, OrchestrationState> = {
   shortCopy: 'GeneratingShortCopy',
   visualConcept: 'GeneratingVisual',
 };
+
+/** The subject that tells apart events of one step kind: the artifacts of an audit, the epoch of a takeover. */
+function subjectOf(state: OrchestrationState, fields: EventFields): string | undefined {
+  if (state === 'Resumed') return String(fields.metadata?.epoch);
+  const types = fields.metadata?.artifactTypes;
+  return Array.isArray(types) ? types.join(',') : undefined;
+}
 
 /** Optional extras of an event. */
 interface EventFields {
@@ -55,8 +64,11 @@ export class RunContext {
     readonly signal: AbortSignal,
     /** Logs each state transition, with the run's ids. */
     private readonly log: TransitionLog,
+    /** A run taken over: the events stored so far, replayed instead of done again. */
+    private readonly journal?: RunJournal,
   ) {
-    this.state = new RunState(request.runId, request.campaignId, request.executionMode);
+    this.state = new RunState(request.runId, request.campaignId, request.executionMode, journal?.startedAt);
+    this.seq = journal?.lastSeq ?? 0;
   }
 
   /** True once the run was aborted or closed: no agent may start any more. */
@@ -64,9 +76,11 @@ export class RunContext {
     return this.closed || this.signal.aborted;
   }
 
-  /** Publishes the next event of the run, unless the run is closed. */
+  /** Publishes the next event of the run, unless the run is closed or (taken over) the event is stored already. */
   emit(state: OrchestrationState, message: string, fields: EventFields = {}): OrchestrationEvent | undefined {
     if (this.closed) return undefined;
+    const stored = this.journal?.find({ state, agentType: fields.agentType, phase: fields.phase, attempt: fields.attempt, subject: subjectOf(state, fields) });
+    if (stored) return stored;
     // Built key by key (no conditional spreads), in the order the wire shows: this runs for every event.
     const event = { eventId: randomUUID(), runId: this.request.runId, campaignId: this.request.campaignId, seq: ++this.seq, state } as OrchestrationEvent;
     if (fields.agentType) event.agentType = fields.agentType;
@@ -115,6 +129,12 @@ export class RunContext {
     const state = GENERATING_STATE[type];
     const verb = attempt === 1 ? 'Generating' : `Regenerating (attempt ${attempt})`;
     this.emit(state, `${verb} ${type}`, { agentType: type, phase: 'started', attempt });
+    const done = this.journal?.find({ state, agentType: type, phase: 'completed', attempt });
+    if (done) {
+      this.state.addAgentTime(type, Number(done.metadata?.durationMs ?? 0));
+      return this.state.addArtifact(type, attempt, done.metadata!.content as GeneratedArtifact<T>['content']);
+    }
+    if (this.replayFailure(state, type, attempt)) return undefined;
     const { request, settings } = this;
     const input: GenerationInput<T> = {
       brief: request.brief,
@@ -137,25 +157,45 @@ export class RunContext {
     if (this.stopped || subjects.length === 0) return undefined;
     const artifactTypes = subjects.map((s) => s.type);
     this.emit('Auditing', `Auditing ${artifactTypes.join(', ')}`, { agentType: 'audit', phase: 'started', attempt, metadata: { artifactTypes } });
+    const done = this.journal?.find({ state: 'Auditing', agentType: 'audit', phase: 'completed', attempt, subject: artifactTypes.join(',') });
+    if (done) {
+      const reports = done.metadata!.reports as AuditReport[];
+      this.state.addReports(reports);
+      return reports;
+    }
+    if (this.replayFailure('Auditing', 'audit', attempt, artifactTypes)) return undefined;
     const { request, settings } = this;
     const outcome = await this.timed('audit', () =>
-      this.runAgent('audit', attempt, (context) =>
-        this.agents.audit.execute(
-          { brief: request.brief, selectedPlatforms: request.selectedPlatforms, platformLimits: settings.platformLimits, weights: settings.auditWeights, subjects },
-          context,
-        ),
+      this.runAgent(
+        'audit',
+        attempt,
+        (context) =>
+          this.agents.audit.execute(
+            { brief: request.brief, selectedPlatforms: request.selectedPlatforms, platformLimits: settings.platformLimits, weights: settings.auditWeights, subjects },
+            context,
+          ),
+        artifactTypes,
       ),
     );
     if (!outcome) return undefined;
     this.state.addReports(outcome.output);
     const verdicts = Object.fromEntries(outcome.output.map((r) => [r.artifactType, { verdict: r.verdict, score: r.weightedScore }]));
+    // The reports travel with the event: a node that takes the run over replays the audit from them.
     this.emit('Auditing', `Audit done: ${outcome.output.map((r) => `${r.artifactType} ${r.verdict}`).join(', ')}`, {
       agentType: 'audit',
       phase: 'completed',
       attempt,
-      metadata: { verdicts, durationMs: outcome.durationMs },
+      metadata: { verdicts, durationMs: outcome.durationMs, artifactTypes, reports: outcome.output },
     });
     return outcome.output;
+  }
+
+  /** Taken over: an agent step that failed before is recorded again from its stored `failed` event, and not run again. */
+  private replayFailure(state: OrchestrationState, agent: AgentType, attempt: number, artifactTypes?: ArtifactType[]): boolean {
+    const failed = this.journal?.find({ state, agentType: agent, phase: 'failed', attempt, subject: artifactTypes?.join(',') });
+    if (!failed) return false;
+    this.state.addError({ agentType: agent, code: failed.metadata?.code as OrchestrationError['code'], message: failed.message.replace(`${agent} failed: `, ''), attempt });
+    return true;
   }
 
   /**
@@ -166,6 +206,8 @@ export class RunContext {
     agent: AgentType,
     attempt: number,
     execute: (context: AgentContext) => Promise<AgentOutcome<O>>,
+    /** The artifacts an audit judges, named in its `failed` event. */
+    artifactTypes?: ArtifactType[],
   ): Promise<{ output: O; durationMs: number } | undefined> {
     const controller = new AbortController();
     const onRunAbort = () => controller.abort(this.signal.reason);
@@ -191,7 +233,7 @@ export class RunContext {
       const message = timedOut ? `${agent} agent exceeded ${timeoutMs} ms` : error instanceof Error ? error.message : String(error);
       const recorded = this.state.addError({ agentType: agent, code, message, attempt });
       const state = agent === 'audit' ? 'Auditing' : GENERATING_STATE[agent];
-      this.emit(state, `${agent} failed: ${message}`, { agentType: agent, phase: 'failed', attempt, metadata: { code: recorded.code } });
+      this.emit(state, `${agent} failed: ${message}`, { agentType: agent, phase: 'failed', attempt, metadata: artifactTypes ? { code: recorded.code, artifactTypes } : { code: recorded.code } });
       return undefined;
     } finally {
       release();

@@ -27,8 +27,8 @@ export const TERMINAL_STATE_OF: Record<OrchestrationResultStatus, TerminalState>
  * report, every error, timings and token usage. Turned into the `OrchestrationResult` at the end.
  */
 export class RunState {
-  readonly startedAt = new Date();
-  private readonly startMs = performance.now();
+  /** Wall time counts from here: now, or when the run started on the node it was taken over from. */
+  private readonly startMs: number;
   readonly artifacts: GeneratedArtifactBundle = {};
   readonly versions: GeneratedArtifact[] = [];
   readonly auditReports: AuditReport[] = [];
@@ -44,7 +44,10 @@ export class RunState {
     readonly runId: string,
     readonly campaignId: string,
     readonly executionMode: ExecutionMode,
-  ) {}
+    readonly startedAt = new Date(),
+  ) {
+    this.startMs = performance.now() - Math.max(0, Date.now() - startedAt.getTime());
+  }
 
   /** Milliseconds since the run started. */
   elapsed(): number {

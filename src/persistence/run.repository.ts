@@ -53,8 +53,6 @@ export interface NewCampaignRun extends NewCampaign {
 export interface InterruptScope {
   /** Only this run, whatever its lease. */
   runId?: string;
-  /** Only runs a node has claimed (and whose lease expired): runs nobody claimed yet wait in a queue. */
-  claimedOnly?: boolean;
 }
 
 /** A run that `failInterruptedRuns` ended, and its terminal event. */
@@ -157,9 +155,8 @@ export abstract class RunRepository {
   /**
    * Marks the runs a crash left queued or running as failed with `RUN_INTERRUPTED` and appends
    * their terminal `Failed` event: every such run whose lease has expired or that has none, never
-   * one a live node holds; with `claimedOnly`, not those that nobody has claimed either (they wait
-   * in a queue). With `runId`, only that run, whatever its lease. Returns the runs it ended with
-   * their terminal events.
+   * one a live node holds. With `runId`, only that run, whatever its lease. Returns the runs it
+   * ended with their terminal events.
    */
   abstract failInterruptedRuns(message: string, scope?: InterruptScope): Promise<InterruptedRun[]>;
 

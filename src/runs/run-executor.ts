@@ -68,10 +68,11 @@ export class RunExecutor implements OnApplicationBootstrap, BeforeApplicationShu
    * Executes a queued run of `tenantId` that the store holds and this node has claimed at `epoch`.
    * Resolves once its end is stored (or the failure handled); never rejects.
    * @param signal cancels the run (already aborted: the run is stored as queued, then cancelled).
+   * @param stored a run taken over from another node: its stored events, which it goes on after.
    * @throws OrchestrationValidationError (synchronously) when the request is invalid.
    */
-  execute(tenantId: TenantId, request: StoredRunRequest, epoch: number, signal?: AbortSignal): Promise<void> {
-    const execution = this.orchestrator.run(request, signal);
+  execute(tenantId: TenantId, request: StoredRunRequest, epoch: number, signal?: AbortSignal, stored: readonly OrchestrationEvent[] = []): Promise<void> {
+    const execution = this.orchestrator.run(request, signal, stored.length > 0 ? { events: stored, epoch } : undefined);
     this.bus.open(request.runId, tenantId);
     this.leases.set(request.runId, epoch);
     const pipeline = writeInBatches(execution.events$, (batch) => this.persist(tenantId, execution, batch, epoch))

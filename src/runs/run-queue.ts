@@ -25,6 +25,12 @@ export abstract class RunQueue {
   /** Takes a run that waits for a worker out of the queue and returns it; undefined when it is not waiting (started, or unknown). */
   abstract withdraw(runId: string): Promise<RunJob | undefined>;
 
+  /**
+   * True when the queue itself brings back the runs of a node that died (BullMQ hands a job whose
+   * worker stopped renewing its lock to another worker): the store's recovery sweep stays out of it.
+   */
+  abstract readonly recoversRuns: boolean;
+
   /** Resolves when the queue's transport answers (readiness). */
   abstract ping(): Promise<void>;
 }

@@ -44,9 +44,11 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
   /**
    * Fails the runs a crash left unfinished, at boot and then every `RUN_LEASE_MS`: those whose
    * lease has expired, never a live node's (a node that restarts within its old lease finds its
-   * runs still held, and the next sweep ends them).
+   * runs still held, and the next sweep ends them). Not with a queue that takes such runs over.
    */
   async onApplicationBootstrap(): Promise<void> {
+    // With BullMQ, a run whose node died goes back to the queue and is taken over instead.
+    if (this.queue.recoversRuns) return;
     await this.failInterrupted();
     this.sweep = setInterval(() => void this.failInterrupted().catch((error: unknown) => this.logger.warn(`Recovery sweep failed: ${String(error)}`)), this.config.runs.leaseMs).unref();
   }
@@ -56,8 +58,7 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async failInterrupted(): Promise<void> {
-    // Runs nobody has claimed wait in the queue (BullMQ); embedded, every run is claimed when it is created.
-    const ended = await this.repository.failInterruptedRuns(INTERRUPTED, { claimedOnly: this.queue.creationClaim() === undefined });
+    const ended = await this.repository.failInterruptedRuns(INTERRUPTED);
     if (ended.length === 0) return;
     this.logger.warn(`Marked ${ended.length} interrupted run(s) failed (RUN_INTERRUPTED)`);
     // Their subscribers, on any node, get the end.

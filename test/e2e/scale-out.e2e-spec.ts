@@ -1,5 +1,8 @@
 import type { OrchestrationEvent } from '@app/contracts';
-import { httpRequest, removeDir, runInput, tempDir } from '../support/e2e-app';
+import { eventually, httpRequest, removeDir, runInput, tempDir } from '../support/e2e-app';
+import { SCHEMA_NAMES } from '../support/llm-fixtures';
+import { reply } from '../support/openai-test-behaviours';
+import { OpenAiTestServer } from '../support/openai-test-server';
 import { connectClient, type RunSocket } from '../support/e2e-socket';
 import { expectCompleteStream } from '../support/e2e-streams';
 import { CosmosTestServer } from '../support/cosmos-test-server';
@@ -10,9 +13,13 @@ import { runServer, spawnServer, type ServerProcess } from '../support/server-pr
  * Nodes as production runs them: separate server processes sharing one Cosmos DB store (the
  * protocol server, in the test's process) and one Redis (a redis-server the test starts).
  */
+// Several server processes boot per test (1-3 s each), and some runs wait out a lease.
+jest.setTimeout(60_000);
+
 describe('Scale-out over Redis: several server processes (e2e)', () => {
   const redis = new RedisTestServer();
   const cosmos = new CosmosTestServer();
+  const llm = new OpenAiTestServer();
   const dirs: string[] = [];
   const nodes: ServerProcess[] = [];
   const sockets: RunSocket[] = [];
@@ -33,7 +40,7 @@ describe('Scale-out over Redis: several server processes (e2e)', () => {
   };
 
   beforeAll(async () => {
-    await Promise.all([redis.start(), cosmos.start()]);
+    await Promise.all([redis.start(), cosmos.start(), llm.start()]);
     const settings = cosmos.settings();
     env = {
       NODE_ENV: 'test',
@@ -49,12 +56,13 @@ describe('Scale-out over Redis: several server processes (e2e)', () => {
     };
   });
   afterEach(async () => {
+    llm.reset();
     sockets.splice(0).forEach((socket) => socket.close());
     await Promise.all(nodes.splice(0).map((node) => node.stop()));
     dirs.splice(0).forEach(removeDir);
   });
   afterAll(async () => {
-    await Promise.all([redis.stop(), cosmos.stop()]);
+    await Promise.all([redis.stop(), cosmos.stop(), llm.stop()]);
   });
 
   /** Nodes that serve the API and the streams but execute nothing (RUN_CONCURRENCY=0). */
@@ -137,6 +145,38 @@ describe('Scale-out over Redis: several server processes (e2e)', () => {
     expectCompleteStream(events, runId);
     expect(['Completed', 'PartiallyCompleted']).toContain(events.at(-1)?.state);
     expect(events.at(-1)?.metadata?.errorCodes).not.toContain('RUN_INTERRUPTED');
+  });
+
+  it('takes a run over when its node is killed: the client on the surviving node gets every event once, and finished artifacts are not generated again', async () => {
+    llm.respondWith(reply.completion({ delayMs: 400 }));
+    const viaLlm = { LLM_PROVIDER: 'openai', OPENAI_BASE_URL: llm.openAiBaseUrl, OPENAI_API_KEY: 'sk-e2e', LLM_MAX_RETRIES: '0', RUN_LEASE_MS: '2000' };
+    const nodes = [await startNode(viaLlm), await startNode(viaLlm)];
+    const started = await httpRequest(nodes[0].baseUrl, 'POST', '/api/runs', { json: runInput({ executionMode: 'sequential' }) });
+    const { runId } = started.body as { runId: string };
+    const first = await connect(nodes[0]);
+    await first.subscribe(runId);
+    await first.waitFor((e) => e.runId === runId && e.state === 'GeneratingCopy' && e.phase === 'completed', 'the copy');
+    const owner = await eventually(async () => nodes.find((node) => node.output().stdout.includes(runId)), 'the node that executes the run');
+    const survivor = nodes.find((node) => node !== owner)!;
+    const before = first.eventsOf(runId);
+    const copyRequests = () => llm.requests.filter((r) => r.body?.response_format?.json_schema?.name === SCHEMA_NAMES.copy).length;
+    expect(copyRequests()).toBe(1);
+
+    await owner.kill();
+    const second = await connect(survivor);
+    const afterSeq = before.at(-1)!.seq;
+    await second.subscribe(runId, afterSeq);
+    const after = await second.untilTerminal(runId, 30_000);
+
+    const events = [...before, ...after];
+    expectCompleteStream(events, runId);
+    expect(after.find((e) => e.state === 'Resumed')).toMatchObject({ metadata: { epoch: 2 } });
+    expect(['Completed', 'PartiallyCompleted']).toContain(events.at(-1)?.state);
+    expect(events.filter((e) => e.state === 'GeneratingCopy' && e.phase === 'completed')).toHaveLength(1);
+    expect(copyRequests()).toBe(1);
+    expect(survivor.output().stdout).toContain(`Run ${runId}: taken over after event`);
+    const run = await httpRequest(survivor.baseUrl, 'GET', `/api/runs/${runId}`);
+    expect(run.body.versions.filter((v: { type: string }) => v.type === 'copy')).toHaveLength(1);
   });
 
   it('refuses RUN_CONCURRENCY=0 without Redis: nothing would execute the runs', async () => {

@@ -8,6 +8,7 @@ export const ORCHESTRATION_STATES = [
   'GeneratingVisual',
   'GenerationComplete',
   'Auditing',
+  'Resumed',
   'Completed',
   'PartiallyCompleted',
   'Failed',

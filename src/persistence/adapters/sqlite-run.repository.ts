@@ -232,12 +232,12 @@ export class SqliteRunRepository extends RunRepository {
     });
   }
 
-  async failInterruptedRuns(message: string, { runId, claimedOnly = false }: InterruptScope = {}): Promise<InterruptedRun[]> {
+  async failInterruptedRuns(message: string, { runId }: InterruptScope = {}): Promise<InterruptedRun[]> {
     // Read inside the write, so a run that another write of the same commit ends is left alone.
     return this.write(() => {
       const rows = (runId
         ? this.stmt(`SELECT * FROM runs WHERE status IN ('queued', 'running') AND id = ?`).all(runId)
-        : this.stmt(`SELECT * FROM runs WHERE status IN ('queued', 'running') AND (lease_expires_at < ? OR (lease_expires_at IS NULL AND ? = 0))`).all(now(), claimedOnly ? 1 : 0)) as RunRow[];
+        : this.stmt(`SELECT * FROM runs WHERE status IN ('queued', 'running') AND (lease_expires_at IS NULL OR lease_expires_at < ?)`).all(now())) as RunRow[];
       return rows.map((row) => {
         const run = toRun(row);
         const events = interruptedEvents(run, message);

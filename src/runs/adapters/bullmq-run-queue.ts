@@ -15,18 +15,22 @@ export interface BullMqRunQueueSettings {
 
 /** The queue's name under the prefix. */
 const QUEUE = 'runs';
+/** How often each worker looks for jobs whose worker died (their lock expired). */
+const STALLED_CHECK_MS = 1000;
+/** How many times one run may be taken over before its job fails (and the recovery sweep fails the run). */
+const MAX_TAKEOVERS = 5;
 
 /**
  * Runs queued in BullMQ on Redis, executed by a worker on any node, `RUN_CONCURRENCY` at a time;
  * a run waits (queued) while every worker is busy. The job id is the run id, so a start that is
  * retried cannot queue a run twice. A worker claims the run's lease in the store before it
  * executes it (waiting out the lease of a node that has just died), so the store, not the queue,
- * decides who may write. BullMQ's job lock lasts one lease and its stalled check runs once per
- * lease; a job whose worker died is not run again yet (`maxStalledCount: 0`; taking a run over
- * from its stored events is the next step of issue 13): its run is failed by the recovery sweep
- * once its lease has expired.
+ * decides who may write. BullMQ's job lock lasts one lease; a worker that dies stops renewing it,
+ * BullMQ's stalled check moves the job back to the queue, and the worker that takes it next takes
+ * the run over from its stored events (ADR 0017).
  */
 export class BullMqRunQueue extends RunQueue implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  readonly recoversRuns = true;
   private readonly logger = new Logger(BullMqRunQueue.name);
   private readonly queue: Queue<RunJob>;
   /** None on a node with `RUN_CONCURRENCY=0`. */
@@ -53,10 +57,15 @@ export class BullMqRunQueue extends RunQueue implements OnApplicationBootstrap, 
       autorun: false,
       concurrency: settings.concurrency,
       lockDuration: settings.leaseMs,
-      stalledInterval: settings.leaseMs,
-      maxStalledCount: 0,
+      // A job whose worker died is found within a second of its lock expiring, and taken over.
+      stalledInterval: STALLED_CHECK_MS,
+      maxStalledCount: MAX_TAKEOVERS,
     });
-    this.worker.on('failed', (job, error) => this.logger.warn(`Run ${job?.id ?? '?'}: its job failed: ${error.message}`));
+    // A job that failed (taken over too often, or its run could not be claimed) will not run again: end its run.
+    this.worker.on('failed', (job, error) => {
+      this.logger.warn(`Run ${job?.id ?? '?'}: its job failed: ${error.message}`);
+      if (job?.id) void this.repository.failInterruptedRuns(`The run could not be executed: ${error.message}`, { runId: job.id }).catch(() => undefined);
+    });
     this.worker.on('error', (error) => this.logger.warn(`Worker: ${error.message}`));
   }
 
@@ -92,11 +101,18 @@ export class BullMqRunQueue extends RunQueue implements OnApplicationBootstrap, 
     await Promise.all([this.producer.ping(), this.consumer.ping()]);
   }
 
-  /** Claims the run and executes it here; resolves once its end is stored. */
+  /**
+   * Claims the run and executes it here; resolves once its end is stored. A run claimed before
+   * (epoch above 1: its node died, or lost its lease) is taken over: it goes on from its stored
+   * events.
+   */
   private async process(job: Job<RunJob>): Promise<void> {
     const { tenantId, request } = job.data;
     const lease = await this.claim(tenantId, request.runId, this.executor.claim);
-    if (lease) await this.executor.execute(tenantId, request, lease.epoch);
+    if (!lease) return;
+    const stored = lease.epoch > 1 ? await this.repository.listEvents(tenantId, request.runId, 0) : [];
+    if (stored.length > 0) this.logger.warn(`Run ${request.runId}: taken over after event ${stored.at(-1)!.seq} (epoch ${lease.epoch})`);
+    await this.executor.execute(tenantId, request, lease.epoch, undefined, stored);
   }
 
   /** The run's lease for this node, waiting out another node's live lease (at most two leases); undefined when the run has ended. */

@@ -6,6 +6,9 @@ import { RunJob, RunQueue } from '../run-queue';
 /** The embedded queue: the node that stores a run executes it at once (created claimed, epoch 1). */
 @Injectable()
 export class InProcessRunQueue extends RunQueue {
+  /** Nobody else would: the recovery sweep fails the runs of a process that died, once their lease expired. */
+  readonly recoversRuns = false;
+
   constructor(private readonly executor: RunExecutor) {
     super();
   }

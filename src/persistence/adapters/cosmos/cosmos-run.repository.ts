@@ -273,16 +273,15 @@ export class CosmosRunRepository extends RunRepository {
     await this.afterEnd(ref, [terminalEvent]);
   }
 
-  async failInterruptedRuns(message: string, { runId, claimedOnly = false }: InterruptScope = {}): Promise<InterruptedRun[]> {
+  async failInterruptedRuns(message: string, { runId }: InterruptScope = {}): Promise<InterruptedRun[]> {
     const filter = `c.type = "run" AND (c.status = "queued" OR c.status = "running")${runId ? ' AND c.id = @run' : ''}`;
     const runs = await this.guard(async () => (await this.campaigns.items.query<RunDoc>({ query: `SELECT * FROM c WHERE ${filter}`, parameters: runId ? [{ name: '@run', value: runId }] : [] }).fetchAll()).resources);
     const ended: InterruptedRun[] = [];
     const at = now();
     for (const stale of runs) {
       const ref = await this.refOf(stale.id);
-      // A run that a live node holds is not interrupted, nor (claimedOnly) one that waits in a queue.
+      // A run that a live node holds is not interrupted.
       if (!runId && ref?.owner && ref.leaseExpiresAt && ref.leaseExpiresAt >= at) continue;
-      if (!runId && claimedOnly && !ref?.owner) continue;
       const run = { ...stale, lastSeq: await this.maxSeq(stale.id) };
       const events = interruptedEvents(run, message);
       const doc: RunDoc = {

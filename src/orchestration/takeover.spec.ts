@@ -1,0 +1,101 @@
+import type { ArtifactType, ExecutionMode, OrchestrationEvent } from '@app/contracts';
+import { agentError, expectValidStream, FakeScripts, trace } from './testing/fake-agents';
+import { collect, createHarness, sampleRequest } from './testing/orchestrator-harness';
+
+/** Short copy fails its first audit (a compliance round), visual concept's first generation fails. */
+const SCRIPTS: FakeScripts = {
+  verdict: (type, attempt) => (type === 'shortCopy' && attempt === 1 ? 'fail' : 'pass'),
+  visualConcept: (_input, call) => (call === 1 ? { error: agentError('LLM_UNAVAILABLE') } : { output: { concepts: [] } }),
+};
+
+/** A whole run on fresh fakes: its events, result and the calls each agent got. */
+async function wholeRun(executionMode: ExecutionMode, runId: string) {
+  const harness = createHarness(SCRIPTS);
+  const { events, result } = await collect(harness.orchestrator.run(sampleRequest({ runId, executionMode })));
+  return { events, result, agents: harness.agents };
+}
+
+/** The run taken over on fresh fakes after its first `cut` events were stored. */
+async function takenOver(executionMode: ExecutionMode, runId: string, stored: OrchestrationEvent[]) {
+  const harness = createHarness(SCRIPTS);
+  const { events, result } = await collect(harness.orchestrator.run(sampleRequest({ runId, executionMode }), undefined, { events: stored, epoch: 2 }));
+  return { events, result, agents: harness.agents };
+}
+
+const callsOf = (agents: Awaited<ReturnType<typeof wholeRun>>['agents']) => ({
+  copy: agents.copy.calls.length,
+  shortCopy: agents.shortCopy.calls.length,
+  visualConcept: agents.visualConcept.calls.length,
+  audit: agents.audit.calls.length,
+});
+
+/** The completed (or failed) steps among `events`: what a takeover must not do again. */
+const finishedSteps = (events: OrchestrationEvent[]) => events.filter((e) => e.phase === 'completed' || e.phase === 'failed').length;
+
+describe('A run taken over from its stored events', () => {
+  describe.each<ExecutionMode>(['parallel', 'sequential'])('in %s mode', (executionMode) => {
+    let whole: Awaited<ReturnType<typeof wholeRun>>;
+    beforeAll(async () => {
+      whole = await wholeRun(executionMode, `run-${executionMode}`);
+    });
+
+    it('is a whole run with a compliance round and a failed agent to cut into', () => {
+      expectValidStream(whole.events);
+      expect(whole.result.status).toBe('partialSuccess');
+      expect(callsOf(whole.agents)).toMatchObject({ shortCopy: 2, visualConcept: 1 });
+    });
+
+    it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])('goes on after event %i: the next seq is a Resumed event, and no finished step is done again', async (cut) => {
+      const stored = whole.events.slice(0, Math.min(cut, whole.events.length - 1));
+      const { events, result, agents } = await takenOver(executionMode, `run-${executionMode}`, stored);
+
+      // One stream: the stored events, a Resumed event, then the rest; no step announced twice.
+      const stream = [...stored, ...events];
+      expect(events[0]).toMatchObject({ seq: stored.length + 1, state: 'Resumed', metadata: { afterSeq: stored.length, epoch: 2 } });
+      expect(stream.map((e) => e.seq)).toEqual(stream.map((_, i) => i + 1));
+      const steps = trace(stream.filter((e) => e.state !== 'Resumed'));
+      expect(steps).toEqual(trace(whole.events));
+      // The same outcome as the run that was not interrupted.
+      expect(result.status).toBe(whole.result.status);
+      expect(Object.keys(result.artifacts).sort()).toEqual(Object.keys(whole.result.artifacts).sort());
+      expect(result.auditReports.map((r) => `${r.artifactType}@${r.attempt}:${r.verdict}`)).toEqual(whole.result.auditReports.map((r) => `${r.artifactType}@${r.attempt}:${r.verdict}`));
+      expect(result.errors.map((e) => `${e.agentType}:${e.code}`)).toEqual(whole.result.errors.map((e) => `${e.agentType}:${e.code}`));
+      // Only what the stored events had not finished was asked of the agents again.
+      const total = Object.values(callsOf(agents)).reduce((a, b) => a + b, 0);
+      const wholeTotal = Object.values(callsOf(whole.agents)).reduce((a, b) => a + b, 0);
+      expect(total).toBe(wholeTotal - finishedSteps(stored));
+    });
+  });
+
+  it('gives a regenerated artifact the previous version and the audit feedback from the stored events', async () => {
+    const whole = await wholeRun('parallel', 'run-feedback');
+    // Cut right after the audit that failed the short copy.
+    const cut = whole.events.findIndex((e) => e.state === 'Auditing' && e.phase === 'completed') + 1;
+    const { agents } = await takenOver('parallel', 'run-feedback', whole.events.slice(0, cut));
+
+    expect(agents.shortCopy.calls).toHaveLength(1);
+    const regeneration = agents.shortCopy.calls[0].input;
+    expect(regeneration.attempt).toBe(2);
+    expect(regeneration.previous?.content).toEqual(whole.result.versions.find((v) => v.type === 'shortCopy' && v.attempt === 1)?.content);
+    expect(regeneration.previous?.feedback.verdict).toBe('fail');
+    expect(agents.copy.calls).toHaveLength(0);
+  });
+
+  it('counts the run time from the start on the first node', async () => {
+    const whole = await wholeRun('parallel', 'run-time');
+    const stored = whole.events.slice(0, 3).map((e) => ({ ...e, timestamp: new Date(Date.now() - 60_000).toISOString() }));
+    const { result } = await takenOver('parallel', 'run-time', stored);
+
+    expect(result.metrics.totalMs).toBeGreaterThanOrEqual(60_000);
+    expect(result.startedAt).toBe(stored[0].timestamp);
+  });
+
+  it('records the artifacts taken from stored events with the attempt they were made at', async () => {
+    const whole = await wholeRun('sequential', 'run-attempts');
+    const { result } = await takenOver('sequential', 'run-attempts', whole.events.slice(0, -1));
+    const attempts = (type: ArtifactType) => result.versions.filter((v) => v.type === type).map((v) => v.attempt);
+
+    expect(attempts('shortCopy')).toEqual([1, 2]);
+    expect(result.metrics.attempts).toEqual(whole.result.metrics.attempts);
+  });
+});
