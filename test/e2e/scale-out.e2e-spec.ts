@@ -179,6 +179,34 @@ describe('Scale-out over Redis: several server processes (e2e)', () => {
     expect(run.body.versions.filter((v: { type: string }) => v.type === 'copy')).toHaveLength(1);
   });
 
+  it('fences a node paused past its lease: the new owner finishes the run once, and the old one writes nothing when it comes back', async () => {
+    llm.respondWith(reply.completion({ delayMs: 400 }));
+    const viaLlm = { LLM_PROVIDER: 'openai', OPENAI_BASE_URL: llm.openAiBaseUrl, OPENAI_API_KEY: 'sk-e2e', LLM_MAX_RETRIES: '0', RUN_LEASE_MS: '2000' };
+    const nodes = [await startNode(viaLlm), await startNode(viaLlm)];
+    const api = await startNode({ ...API_ONLY });
+    const watcher = await connect(api);
+    const { runId } = (await httpRequest(api.baseUrl, 'POST', '/api/runs', { json: runInput({ executionMode: 'sequential' }) })).body as { runId: string };
+    await watcher.subscribe(runId);
+    await watcher.waitFor((e) => e.runId === runId && e.state === 'GeneratingCopy' && e.phase === 'completed', 'the copy').catch((error: Error) => {
+      throw new Error(`${error.message}\n${[...nodes, api].map((node, i) => `node ${i}:\n${node.output().stdout.slice(-2000)}${node.output().stderr.slice(-1000)}`).join('\n')}`);
+    });
+    const owner = await eventually(async () => nodes.find((node) => node.output().stdout.includes(runId)), 'the node that executes the run');
+
+    owner.pause();
+    const events = await watcher.untilTerminal(runId, 40_000);
+    owner.pause(false);
+    // Let the old owner wake up, finish its call in flight and try to write it.
+    await eventually(async () => (owner.output().stdout.includes(`Run ${runId}: stopped here`) ? true : undefined), 'the old owner to stop the run', 15_000);
+
+    expectCompleteStream(events, runId);
+    expect(events.filter((e) => e.state === 'Resumed')).toHaveLength(1);
+    const stored = (await httpRequest<OrchestrationEvent[]>(api.baseUrl, 'GET', `/api/runs/${runId}/events`)).body;
+    expect(stored.map((e) => e.eventId)).toEqual(events.map((e) => e.eventId));
+    const run = (await httpRequest(api.baseUrl, 'GET', `/api/runs/${runId}`)).body;
+    expect(run.lastSeq).toBe(events.length);
+    expect(run.versions.filter((v: { type: string }) => v.type === 'copy')).toHaveLength(1);
+  });
+
   it('refuses RUN_CONCURRENCY=0 without Redis: nothing would execute the runs', async () => {
     const dir = tempDir('orchestrator-node-');
     dirs.push(dir);

@@ -22,6 +22,8 @@ export interface ServerProcess {
   stop(graceMs?: number): Promise<ProcessExit>;
   /** SIGKILL at once: a crash. */
   kill(): Promise<ProcessExit>;
+  /** SIGSTOP (`false`: SIGCONT): a process that stops answering without dying, as in a long GC pause or a partition. */
+  pause(paused?: boolean): void;
 }
 
 /** Options of {@link spawnServer} and {@link runServer}. */
@@ -83,6 +85,7 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
     baseUrl,
     output: () => ({ ...out }),
     async stop(graceMs = 10_000) {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGCONT');
       const force = setTimeout(() => void end('SIGKILL'), graceMs);
       try {
         return await end('SIGTERM');
@@ -91,6 +94,7 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
       }
     },
     kill: () => end('SIGKILL'),
+    pause: (paused = true) => void child.kill(paused ? 'SIGSTOP' : 'SIGCONT'),
   };
 }
 
