@@ -9,18 +9,15 @@ import { isTerminalState } from '@app/contracts';
 import { Agent, AgentContext, AgentOutcome, AgentSet, AuditInput, GenerationInput, GeneratorAgent } from '../../agents/agent';
 import { AgentError } from '../../agents/agent-errors';
 import { LlmAbortedError } from '../../llm/llm-errors';
+import { aCopy, aShortCopy, aVisual } from '../../agents/testing/fixtures';
 
 /** What a fake agent does on one call: answer after a delay, fail, or hang until aborted. */
 export type FakeStep<O> = { delayMs?: number } & ({ output: O } | { error: Error } | { hang: true } | { ignoreAbort: true });
 
 const USAGE = { promptTokens: 10, completionTokens: 20, totalTokens: 30 };
 
-/** Content good enough for the orchestrator, which never looks inside. */
-export const SAMPLE_CONTENT: ArtifactContentMap = {
-  copy: { headlines: ['a', 'b', 'c'], bodyCopy: { short: 's', medium: 'm', long: 'l' }, ctas: ['x', 'y', 'z'], toneNotes: '' },
-  shortCopy: { platforms: [{ platform: 'x', variants: [] }] },
-  visualConcept: { concepts: [] },
-};
+/** The agents' clean sample artifacts (one set for every spec; the orchestrator never looks inside). */
+export const SAMPLE_CONTENT: ArtifactContentMap = { copy: aCopy(), shortCopy: aShortCopy(), visualConcept: aVisual() };
 
 function wait<O>(step: FakeStep<O>, signal: AbortSignal): Promise<O> {
   return new Promise<O>((resolve, reject) => {
@@ -40,7 +37,8 @@ function wait<O>(step: FakeStep<O>, signal: AbortSignal): Promise<O> {
 
 /** A scripted agent that honours its signal the way the LLM clients do, and records its calls. */
 export class FakeAgent<I, O> extends Agent<I, O> {
-  readonly calls: Array<{ input: I; signal: AbortSignal; timeoutMs: number }> = [];
+  /** Every call with what the agent received: its input, its signal, its time budget and the run's ids. */
+  readonly calls: Array<{ input: I; signal: AbortSignal; timeoutMs: number; context: AgentContext }> = [];
 
   constructor(
     readonly type: Agent<I, O>['type'],
@@ -50,7 +48,7 @@ export class FakeAgent<I, O> extends Agent<I, O> {
   }
 
   async execute(input: I, context: AgentContext): Promise<AgentOutcome<O>> {
-    this.calls.push({ input, signal: context.signal, timeoutMs: context.timeoutMs });
+    this.calls.push({ input, signal: context.signal, timeoutMs: context.timeoutMs, context });
     const output = await wait(this.next(input, this.calls.length), context.signal);
     return { output, usage: USAGE, calls: 1 };
   }
