@@ -77,4 +77,17 @@ describe(`${CampaignOrchestrator.name} traces`, () => {
     ]);
     for (const round of rounds) expect(round.parentSpanContext?.spanId).toBe(run.spanContext().spanId);
   });
+
+  it('starts no compliance round once the run is stopped', async () => {
+    const { orchestrator, registry, agents } = createHarness({ verdict: () => 'fail' });
+    const execution = orchestrator.run(sampleRequest({ runId: 'run-stopped' }));
+    execution.events$.subscribe((e) => {
+      if (e.state === 'Auditing' && e.phase === 'completed') registry.cancel(execution.runId);
+    });
+    const { result } = await collect(execution);
+
+    expect(result.status).toBe('cancelled');
+    expect(agents.copy.calls).toHaveLength(1);
+    expect(exporter.getFinishedSpans().filter((s) => s.name === 'orchestration.compliance_attempt')).toEqual([]);
+  });
 });
