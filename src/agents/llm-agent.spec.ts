@@ -2,6 +2,7 @@ import { LlmAbortedError, LlmError } from '../llm/llm-errors';
 import { AgentError } from './agent-errors';
 import { CopyAgent } from './copy.agent';
 import { LlmAgent, MAX_REPAIRS } from './llm-agent';
+import { copyOutputSchema, toStrictJsonSchema } from './output-schemas';
 import { aCopy, aGenerationInput } from './testing/fixtures';
 import { anAgentContext, ScriptedLlmClient } from './testing/scripted-llm.client';
 
@@ -103,6 +104,58 @@ describe(LlmAgent.name, () => {
       expect(llm.calls).toBe(1);
     },
   );
+
+  it('tells the model exactly what was wrong, and names the root when the answer is not an object', async () => {
+    const llm = new ScriptedLlmClient(['{', { json: 42 }, VALID]);
+
+    await new CopyAgent(llm).execute(input, anAgentContext());
+
+    expect(llm.requests[1].messages.at(-1)).toEqual({ role: 'user', content: 'That answer is invalid: it is not valid JSON. Answer again with only JSON that follows the schema.' });
+    expect(llm.requests[2].messages.at(-1)?.content).toMatch(/^That answer is invalid: \(root\): .+\. Answer again with only JSON that follows the schema\.$/);
+  });
+
+  it('quotes at most ten problems, each with its path', async () => {
+    const twelveBlankHeadlines = { json: { ...aCopy(), headlines: Array.from({ length: 12 }, () => ' ') } };
+    const llm = new ScriptedLlmClient([twelveBlankHeadlines, VALID]);
+
+    await new CopyAgent(llm).execute(input, anAgentContext());
+
+    const problems = llm.requests[1].messages.at(-1)!.content.replace(/^That answer is invalid: /, '').replace(/\. Answer again.*$/, '').split('; ');
+    expect(problems).toHaveLength(10);
+    expect(problems.map((p) => p.split(':')[0])).toEqual(Array.from({ length: 10 }, (_, i) => `headlines.${i}`));
+  });
+
+  it('names the agent, the repairs and the last problem when it gives up', async () => {
+    const llm = new ScriptedLlmClient(['not json']);
+
+    const error = await rejectionOf(new CopyAgent(llm).execute(input, anAgentContext()));
+
+    expect(error).toEqual(expect.objectContaining({ code: 'INVALID_OUTPUT', message: `copy agent output stayed invalid after ${MAX_REPAIRS} repairs: it is not valid JSON` }));
+  });
+
+  it('gives each call what is left of the time budget, and at least 1 ms', async () => {
+    const generous = new ScriptedLlmClient([VALID]);
+    await new CopyAgent(generous).execute(input, anAgentContext({ timeoutMs: 5_000 }));
+    expect(generous.requests[0].timeoutMs).toBeGreaterThan(4_500);
+
+    const spent = new ScriptedLlmClient(['not json', VALID]);
+    await new CopyAgent(spent).execute(input, anAgentContext({ timeoutMs: 0 }));
+    expect(spent.requests.map((r) => r.timeoutMs)).toEqual([1, 1]);
+  });
+
+  it('sends the strict JSON schema of its output, the same on every call', async () => {
+    const llm = new ScriptedLlmClient(['not json', VALID]);
+
+    await new CopyAgent(llm).execute(input, anAgentContext());
+
+    expect(llm.requests.map((r) => r.schema)).toEqual([toStrictJsonSchema(copyOutputSchema), toStrictJsonSchema(copyOutputSchema)]);
+  });
+
+  it('lets an error that is not the LLM’s propagate unchanged', async () => {
+    const bug = new TypeError('bug in the client');
+    const error = await rejectionOf(new CopyAgent(new ScriptedLlmClient([bug])).execute(input, anAgentContext()));
+    expect(error).toBe(bug);
+  });
 
   it('lets an abort propagate unchanged, without asking again', async () => {
     const aborted = new LlmAbortedError('cancelled');

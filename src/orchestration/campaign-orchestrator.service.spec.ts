@@ -1,8 +1,7 @@
-import { Logger } from '@nestjs/common';
 import { isTerminalState } from '@app/contracts';
 import { CampaignOrchestrator } from './campaign-orchestrator.service';
 import { OrchestrationValidationError, RunAbort } from './orchestration-errors';
-import { agentError, expectValidStream, SAMPLE_CONTENT, trace } from './testing/fake-agents';
+import { agentError, expectValidStream, reportFor, SAMPLE_CONTENT, trace } from './testing/fake-agents';
 import { collect, createHarness, sampleRequest, when } from './testing/orchestrator-harness';
 
 function captureError(fn: () => unknown): unknown {
@@ -48,18 +47,24 @@ describe(CampaignOrchestrator.name, () => {
       expect(result.errors).toEqual([]);
     });
 
-    it('reports timings and usage in the metrics', async () => {
+    it('reports timings (rounded to 0.1 ms) and usage in the metrics', async () => {
       const { orchestrator } = createHarness({
         copy: () => ({ output: SAMPLE_CONTENT.copy, delayMs: 40 }),
         shortCopy: () => ({ output: SAMPLE_CONTENT.shortCopy, delayMs: 5 }),
+        audit: (input) => ({ output: input.subjects.map((s) => reportFor(s.type, s.attempt, 'pass')), delayMs: 25 }),
       });
       const { result } = await collect(orchestrator.run(sampleRequest()));
       const { metrics } = result;
-      expect(metrics.totalMs).toBeGreaterThanOrEqual(35);
+      expect(metrics.totalMs).toBeGreaterThanOrEqual(60);
       expect(metrics.timeToFirstArtifactMs).toBeLessThan(metrics.agentMs.copy!);
       expect(metrics.generationMs).toBeGreaterThanOrEqual(35);
-      expect(metrics.generationMs).toBeLessThanOrEqual(metrics.totalMs);
-      expect(metrics.auditMs).toBeGreaterThanOrEqual(0);
+      expect(metrics.generationMs).toBeLessThan(metrics.totalMs - 20);
+      expect(metrics.auditMs).toBeGreaterThanOrEqual(20);
+      expect(metrics.auditMs).toBeLessThan(metrics.totalMs - 35);
+      expect(metrics.agentMs.audit).toBeGreaterThanOrEqual(20);
+      for (const ms of [metrics.totalMs, metrics.generationMs, metrics.auditMs, ...Object.values(metrics.agentMs)]) {
+        expect(Math.round(ms * 10)).toBeCloseTo(ms * 10, 6);
+      }
       expect(Object.keys(metrics.agentMs).sort()).toEqual(['audit', 'copy', 'shortCopy', 'visualConcept']);
       expect(metrics.attempts).toEqual({ copy: 1, shortCopy: 1, visualConcept: 1 });
       expect(metrics.tokens).toEqual({ prompt: 40, completion: 80, total: 120 });
@@ -184,17 +189,6 @@ describe(CampaignOrchestrator.name, () => {
       expect(events.find((e) => e.phase === 'failed')).toMatchObject({ state: 'Auditing', agentType: 'audit', metadata: { code: 'LLM_RATE_LIMITED' } });
       expect(result.status).toBe('partialSuccess');
       expect(result.artifacts.copy?.auditVerdict).toBe('unaudited');
-    });
-
-    it('turns an unexpected exception into INTERNAL_ERROR with a terminal event', async () => {
-      const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
-      const { orchestrator } = createHarness({ audit: () => ({ output: null as never }) });
-      const { events, result } = await collect(orchestrator.run(sampleRequest()));
-      expectValidStream(events);
-      expect(result.errors.map((e) => e.code)).toContain('INTERNAL_ERROR');
-      expect(result.status).toBe('partialSuccess');
-      expect(logged).toHaveBeenCalledWith(expect.stringContaining('failed unexpectedly'), expect.any(String));
-      logged.mockRestore();
     });
   });
 

@@ -88,20 +88,34 @@ describe(`${CampaignOrchestrator.name} cancellation`, () => {
   });
 
   it('ends at once even when an agent ignores its signal, and drops its late answer', async () => {
-    const { orchestrator, registry } = createHarness({ copy: () => ({ ignoreAbort: true }) });
+    const { orchestrator, registry, agents } = createHarness({ copy: () => ({ ignoreAbort: true, lateOutput: SAMPLE_CONTENT.copy, delayMs: 30 }) });
     const execution = orchestrator.run(sampleRequest());
     await when(execution, (e) => e.state === 'GeneratingVisual' && e.phase === 'completed');
     registry.cancel(execution.runId);
     const { events, result } = await collect(execution);
     expectValidStream(events);
     expect(result.status).toBe('cancelled');
+    expect(Object.keys(result.artifacts).sort()).toEqual(['shortCopy', 'visualConcept']);
+
+    await Promise.all(agents.copy.settled);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(Object.keys(result.artifacts).sort()).toEqual(['shortCopy', 'visualConcept']);
+    expect(result.versions.map((v) => v.type).sort()).toEqual(['shortCopy', 'visualConcept']);
+    expect(result.metrics.attempts).toEqual({ copy: 1, shortCopy: 1, visualConcept: 1 });
   });
 
-  it('a cancel after the end changes nothing', async () => {
+  it('refuses a cancel after the end, and the caller aborting then leaves the result as it was', async () => {
     const { orchestrator, registry } = createHarness();
-    const execution = orchestrator.run(sampleRequest());
-    const { events } = await collect(execution);
+    const controller = new AbortController();
+    const execution = orchestrator.run(sampleRequest(), controller.signal);
+    const { events, result } = await collect(execution);
+    const before = structuredClone(result);
+
     expect(registry.cancel(execution.runId)).toBe(false);
+    controller.abort();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(result).toEqual(before);
+    expect((await collect(execution)).events).toEqual(events);
     expect(events.at(-1)!.state).toBe('Completed');
   });
 

@@ -1,17 +1,13 @@
 import 'reflect-metadata';
 import type { FieldError, OrchestrationRequest } from '@app/contracts';
+import { aBrief } from '../agents/testing/fixtures';
 import { OrchestrationValidationError } from './orchestration-errors';
 import { validateRunRequest, withIds } from './validate-request';
 
 function aRequest(overrides: Record<string, unknown> = {}, brief: Record<string, unknown> = {}): OrchestrationRequest {
   return {
     campaignId: 'campaign-1',
-    brief: {
-      objective: 'Grow trial subscriptions by 20% this spring',
-      targetAudience: 'Busy professionals who love good coffee',
-      productDetails: 'Brewly is a coffee subscription with freshly roasted beans delivered every week.',
-      ...brief,
-    },
+    brief: { ...aBrief(), ...brief },
     selectedPlatforms: ['x', 'linkedin'],
     ...overrides,
   } as OrchestrationRequest;

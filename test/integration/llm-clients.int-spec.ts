@@ -10,8 +10,9 @@ import type { LlmClient } from '../../src/llm/llm-client';
 import { isLlmAborted, LlmAbortedError, LlmError } from '../../src/llm/llm-errors';
 import { agentRequest, LlmClientSetup, llmClientContract } from '../contracts/llm-client.contract';
 import { sampleGenerationInput, SCHEMA_NAMES } from '../support/llm-fixtures';
+import { eventually } from '../support/e2e-app';
 import { reply } from '../support/openai-test-behaviours';
-import { OpenAiTestServer } from '../support/openai-test-server';
+import { Behaviour, Exchange, OpenAiTestServer } from '../support/openai-test-server';
 
 type ClientOptions = Omit<OpenAiChatOptions, 'model'>;
 
@@ -51,7 +52,20 @@ async function rejection(promise: Promise<unknown>): Promise<{ error: unknown; v
   }
 }
 
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The SDK's first backoff is at most 0.5 s: a retry it would make comes within this. */
+const FIRST_RETRY_WITHIN_MS = 600;
+
+/** `behaviour`, with the exchange it answers once it starts, to wait for what the server has sent. */
+function watched(behaviour: Behaviour): { behaviour: Behaviour; exchange: () => Exchange | undefined } {
+  let current: Exchange | undefined;
+  return {
+    behaviour: (exchange) => {
+      current = exchange;
+      return behaviour(exchange);
+    },
+    exchange: () => current,
+  };
+}
 
 describe('LLM clients', () => {
   llmClientContract('OfflineLlmClient', async ({ latencyMs }) => ({
@@ -236,19 +250,20 @@ describe('LLM clients', () => {
         expect(closedAt - abortedAt).toBeLessThan(200);
         expect(error).toBeInstanceOf(LlmAbortedError);
         expect((error as LlmAbortedError).reason).toBe(reason);
-        await delay(150);
+        // The call settles at the abort while the SDK could go on behind it: no retry may follow.
+        await expect(server.waitForRequest(2, FIRST_RETRY_WITHIN_MS)).rejects.toThrow('no request #2');
         expect(server.requests).toHaveLength(1);
       });
 
       // Known bug (see report): the SDK's stream iterator ends silently when its request is aborted,
       // and OpenAiChatClient.completeStreamed returns the partial content as a success.
       it('rejects with LlmAbortedError when aborted in the middle of a stream', async () => {
-        server.respondWith(reply.completion({ chunkDelayMs: 1000, deltas: 4 }));
+        const streaming = watched(reply.completion({ chunkDelayMs: 1000, deltas: 4 }));
+        server.respondWith(streaming.behaviour);
         const controller = new AbortController();
         const reason = new Error('run cancelled mid-stream');
         const call = rejection(openAiClient(server, { stream: true }).complete(agentRequest('copy', { signal: controller.signal })));
-        await server.waitForRequest(1);
-        await delay(100);
+        await eventually(async () => (streaming.exchange()?.res.headersSent ? true : undefined), 'the first frame of the stream');
         controller.abort(reason);
         await server.waitForClientAbort(1, 1000);
         const { error, value } = await call;
@@ -260,11 +275,11 @@ describe('LLM clients', () => {
       // Known bug (see report): the SDK sleeps between retries without watching the signal, so an
       // abort (or the deadline) during a backoff is only noticed when the backoff ends.
       it('rejects promptly when aborted while the SDK waits to retry a 429', async () => {
-        server.respondWith(reply.status(429, { retryAfterMs: 1000 }));
+        const limited = watched(reply.status(429, { retryAfterMs: 1000 }));
+        server.respondWith(limited.behaviour);
         const controller = new AbortController();
         const call = rejection(openAiClient(server).complete(agentRequest('copy', { signal: controller.signal })));
-        await server.waitForRequest(1);
-        await delay(50);
+        await eventually(async () => (limited.exchange()?.res.writableFinished ? true : undefined), 'the 429 answer');
         const abortedAt = performance.now();
         controller.abort(new Error('run cancelled during backoff'));
         const { error } = await call;

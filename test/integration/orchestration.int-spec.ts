@@ -1,14 +1,14 @@
 import { Test } from '@nestjs/testing';
 import type { INestApplicationContext } from '@nestjs/common';
-import { lastValueFrom, toArray } from 'rxjs';
 import { DEFAULT_PLATFORM_LIMITS, type OrchestrationEvent, type OrchestrationRequest } from '@app/contracts';
 import { ConfigModule } from '../../src/config/config.module';
 import { OrchestrationModule } from '../../src/orchestration/orchestration.module';
 import { loadConfig } from '../../src/config/load-config';
 import { offlineCopy, offlineMistakes, offlineShortCopy, offlineVisualConcept } from '../../src/llm/adapters/offline-content';
-import { CampaignOrchestrator, RunExecution } from '../../src/orchestration/campaign-orchestrator.service';
+import { CampaignOrchestrator } from '../../src/orchestration/campaign-orchestrator.service';
 import { RunRegistry } from '../../src/orchestration/run-registry';
 import { expectValidStream, trace } from '../../src/orchestration/testing/fake-agents';
+import { collect, when } from '../../src/orchestration/testing/orchestrator-harness';
 import { SAMPLE_BRIEF, SCHEMA_NAMES, sampleAuditJudgement } from '../support/llm-fixtures';
 import { reply } from '../support/openai-test-behaviours';
 import { type Behaviour, OpenAiTestServer } from '../support/openai-test-server';
@@ -17,11 +17,6 @@ import { type Behaviour, OpenAiTestServer } from '../support/openai-test-server'
 async function boot(env: Record<string, string>): Promise<INestApplicationContext> {
   const moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(loadConfig({ NODE_ENV: 'test', ...env })), OrchestrationModule] }).compile();
   return moduleRef.init();
-}
-
-async function collect(execution: RunExecution) {
-  const events = await lastValueFrom(execution.events$.pipe(toArray()));
-  return { events, result: await execution.result };
 }
 
 const request = (overrides: Partial<OrchestrationRequest> = {}): OrchestrationRequest => ({
@@ -156,7 +151,7 @@ describe('Orchestration over an OpenAI-compatible endpoint', () => {
     const events: OrchestrationEvent[] = [];
     execution.events$.subscribe((e) => events.push(e));
     await server.waitForRequest(3);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await when(execution, (e) => e.state === 'GeneratingShortCopy' && e.phase === 'completed');
     const cancelledAt = performance.now();
     app.get(RunRegistry).cancel(execution.runId);
     const closedAt = await server.waitForClientAbort(2);

@@ -11,8 +11,8 @@ import { loadConfig } from '../../src/config/load-config';
 import { RunsService } from '../../src/runs/runs.service';
 import { useMetricsExporter } from '../../src/telemetry/telemetry';
 import { connectClient } from '../support/e2e-socket';
-import { removeDir, runInput, tempDir } from '../support/e2e-app';
-import { SCHEMA_NAMES } from '../support/llm-fixtures';
+import { eventually, removeDir, runInput, tempDir } from '../support/e2e-app';
+import { SCHEMA_NAMES, sampleAuditJudgement } from '../support/llm-fixtures';
 import { reply } from '../support/openai-test-behaviours';
 import { OpenAiTestServer } from '../support/openai-test-server';
 
@@ -72,12 +72,18 @@ describe('Telemetry of runs', () => {
     fetch(`${baseUrl}${path}`, { method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: json ? JSON.stringify(json) : undefined });
   const runSpan = (runId: string) => spans.getFinishedSpans().find((s) => s.name === 'orchestration.run' && s.attributes['run.id'] === runId);
   const childrenOf = (span: ReadableSpan) => spans.getFinishedSpans().filter((s) => s.parentSpanContext?.spanId === span.spanContext().spanId);
+  /** The run's span once it and the children named `names` have ended. */
+  const endedRunSpan = (runId: string, ...names: string[]) =>
+    eventually(async () => {
+      const run = runSpan(runId);
+      return run && names.every((name) => childrenOf(run).some((s) => s.name === name)) ? run : undefined;
+    }, `the spans of run ${runId}`);
   async function runToEnd(): Promise<string> {
     const socket = await connectClient(baseUrl, TOKEN);
     try {
       const { runId } = await socket.startOk(runInput());
       await socket.untilTerminal(runId);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await endedRunSpan(runId, 'store.finishRun');
       return runId;
     } finally {
       socket.close();
@@ -99,8 +105,19 @@ describe('Telemetry of runs', () => {
     expect(appends.length).toBeGreaterThanOrEqual(2);
     for (const append of appends) expect(append.attributes).toMatchObject({ 'db.operation': 'appendEvents', 'run.id': runId, outcome: 'ok' });
     expect(children.find((s) => s.name === 'store.finishRun')?.attributes).toMatchObject({ 'run.id': runId });
-    const regenerations = spans.getFinishedSpans().filter((s) => s.name === 'orchestration.compliance_attempt' && s.attributes['run.id'] === runId);
-    for (const round of regenerations) expect(round.parentSpanContext?.spanId).toBe(run.spanContext().spanId);
+  });
+
+  it('gives each compliance round of a run a span, child of the run span', async () => {
+    // The copy fails its first audit (a critical flag), passes the second.
+    const flagged = { ...sampleAuditJudgement(), reports: sampleAuditJudgement().reports.map((r) => (r.artifactType === 'copy' ? { ...r, flags: [{ category: 'compliance' as const, severity: 'critical' as const, description: 'Claims a price the brief does not state.', location: null }] } : r)) };
+    llm.enqueue(...[1, 2, 3].map(() => reply.completion()), reply.completion({ content: JSON.stringify(flagged) }));
+    const runId = await runToEnd();
+    const run = runSpan(runId)!;
+
+    const rounds = spans.getFinishedSpans().filter((s) => s.name === 'orchestration.compliance_attempt' && s.attributes['run.id'] === runId);
+    expect(rounds.length).toBeGreaterThanOrEqual(1);
+    expect(rounds[0].attributes).toMatchObject({ attempt: 2, 'artifact.types': expect.stringContaining('copy'), 'run.id': runId });
+    for (const round of rounds) expect(round.parentSpanContext?.spanId).toBe(run.spanContext().spanId);
   });
 
   it('parents the run span on the call that started it, so both share one trace', async () => {
@@ -109,8 +126,7 @@ describe('Telemetry of runs', () => {
       app.get(RunsService).start('acme', runInput()).finally(() => span.end()),
     );
     caller.end();
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const run = runSpan(started.runId)!;
+    const run = await endedRunSpan(started.runId);
     const call = spans.getFinishedSpans().find((s) => s.name === 'client.call' && s.spanContext().traceId === run.spanContext().traceId);
     expect(call).toBeDefined();
     expect(run.parentSpanContext?.spanId).toBe(call!.spanContext().spanId);
@@ -120,11 +136,10 @@ describe('Telemetry of runs', () => {
     llm.respondWith((exchange) => (schemaOf(exchange.request.body) === SCHEMA_NAMES.visualConcept ? reply.status(500) : reply.completion({ delayMs: 10_000 }))(exchange));
     const started = (await (await rest('POST', '/api/runs', runInput())).json()) as { runId: string };
     await llm.waitForRequest(3);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await eventually(async () => spans.getFinishedSpans().find((s) => s.name === 'agent.visualConcept' && s.attributes['run.id'] === started.runId), 'the failed visual concept span');
     expect((await rest('POST', `/api/runs/${started.runId}/cancel`)).status).toBe(202);
-    await new Promise((resolve) => setTimeout(resolve, 50));
 
-    const run = runSpan(started.runId)!;
+    const run = await endedRunSpan(started.runId, 'agent.copy');
     expect(run.status).toEqual({ code: SpanStatusCode.ERROR, message: 'Run cancelled' });
     expect(run.attributes).toMatchObject({ outcome: 'cancelled', 'error.code': 'CANCELLED' });
     const visual = childrenOf(run).find((s) => s.name === 'agent.visualConcept')!;
@@ -159,9 +174,12 @@ describe('Telemetry of runs', () => {
     expect((await rest('GET', '/api/campaigns?page=1&pageSize=1')).status).toBe(200);
     expect((await fetch(`${baseUrl}/api/health/live`)).status).toBe(200);
     expect((await fetch(`${baseUrl}/metrics`)).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // A last logged request: once its line is written, the lines of the requests before it are too.
+    expect((await rest('GET', '/api/campaigns?page=2&pageSize=1')).status).toBe(200);
+    const urlOf = (line: Record<string, unknown>) => (line as { req?: { url?: string } }).req?.url;
+    await eventually(async () => (lines.slice(before).some((l) => urlOf(l) === '/api/campaigns?page=2&pageSize=1') ? true : undefined), 'the last request line');
 
-    const requests = lines.slice(before).filter((l) => (l as { req?: unknown }).req !== undefined);
+    const requests = lines.slice(before).filter((l) => (l as { req?: unknown }).req !== undefined).slice(0, -1);
     expect(requests).toEqual([expect.objectContaining({ msg: 'request completed', req: expect.objectContaining({ method: 'GET', url: '/api/campaigns?page=1&pageSize=1' }), res: expect.objectContaining({ statusCode: 200 }) })]);
     expect(lines.filter((l) => l.context === 'LegacyRouteConverter')).toEqual([]);
   });

@@ -9,18 +9,18 @@ import { isTerminalState } from '@app/contracts';
 import { Agent, AgentContext, AgentOutcome, AgentSet, AuditInput, GenerationInput, GeneratorAgent } from '../../agents/agent';
 import { AgentError } from '../../agents/agent-errors';
 import { LlmAbortedError } from '../../llm/llm-errors';
+import { aCopy, aShortCopy, aVisual } from '../../agents/testing/fixtures';
 
-/** What a fake agent does on one call: answer after a delay, fail, or hang until aborted. */
-export type FakeStep<O> = { delayMs?: number } & ({ output: O } | { error: Error } | { hang: true } | { ignoreAbort: true });
+/**
+ * What a fake agent does on one call: answer after a delay, fail, hang until aborted, or ignore
+ * its signal (and never settle, or answer `lateOutput` after the delay all the same).
+ */
+export type FakeStep<O> = { delayMs?: number } & ({ output: O } | { error: Error } | { hang: true } | { ignoreAbort: true; lateOutput?: O });
 
 const USAGE = { promptTokens: 10, completionTokens: 20, totalTokens: 30 };
 
-/** Content good enough for the orchestrator, which never looks inside. */
-export const SAMPLE_CONTENT: ArtifactContentMap = {
-  copy: { headlines: ['a', 'b', 'c'], bodyCopy: { short: 's', medium: 'm', long: 'l' }, ctas: ['x', 'y', 'z'], toneNotes: '' },
-  shortCopy: { platforms: [{ platform: 'x', variants: [] }] },
-  visualConcept: { concepts: [] },
-};
+/** The agents' clean sample artifacts (one set for every spec; the orchestrator never looks inside). */
+export const SAMPLE_CONTENT: ArtifactContentMap = { copy: aCopy(), shortCopy: aShortCopy(), visualConcept: aVisual() };
 
 function wait<O>(step: FakeStep<O>, signal: AbortSignal): Promise<O> {
   return new Promise<O>((resolve, reject) => {
@@ -28,9 +28,13 @@ function wait<O>(step: FakeStep<O>, signal: AbortSignal): Promise<O> {
     const settle = () => {
       if ('output' in step) resolve(step.output);
       else if ('error' in step) reject(step.error);
+      else if ('lateOutput' in step && step.lateOutput !== undefined) resolve(step.lateOutput);
     };
-    const timer = 'hang' in step || 'ignoreAbort' in step ? undefined : setTimeout(settle, step.delayMs ?? 0);
-    if ('ignoreAbort' in step) return;
+    if ('ignoreAbort' in step) {
+      if ('lateOutput' in step) setTimeout(settle, step.delayMs ?? 0);
+      return;
+    }
+    const timer = 'hang' in step ? undefined : setTimeout(settle, step.delayMs ?? 0);
     signal.addEventListener('abort', () => {
       clearTimeout(timer);
       reject(new LlmAbortedError(signal.reason));
@@ -40,7 +44,10 @@ function wait<O>(step: FakeStep<O>, signal: AbortSignal): Promise<O> {
 
 /** A scripted agent that honours its signal the way the LLM clients do, and records its calls. */
 export class FakeAgent<I, O> extends Agent<I, O> {
-  readonly calls: Array<{ input: I; signal: AbortSignal; timeoutMs: number }> = [];
+  /** Every call with what the agent received: its input, its signal, its time budget and the run's ids. */
+  readonly calls: Array<{ input: I; signal: AbortSignal; timeoutMs: number; context: AgentContext }> = [];
+  /** One promise per call, settled when the agent has answered or failed (whether or not anyone still listens). */
+  readonly settled: Array<Promise<unknown>> = [];
 
   constructor(
     readonly type: Agent<I, O>['type'],
@@ -50,9 +57,10 @@ export class FakeAgent<I, O> extends Agent<I, O> {
   }
 
   async execute(input: I, context: AgentContext): Promise<AgentOutcome<O>> {
-    this.calls.push({ input, signal: context.signal, timeoutMs: context.timeoutMs });
-    const output = await wait(this.next(input, this.calls.length), context.signal);
-    return { output, usage: USAGE, calls: 1 };
+    this.calls.push({ input, signal: context.signal, timeoutMs: context.timeoutMs, context });
+    const answer = wait(this.next(input, this.calls.length), context.signal);
+    this.settled.push(answer.catch(() => undefined));
+    return { output: await answer, usage: USAGE, calls: 1 };
   }
 }
 
