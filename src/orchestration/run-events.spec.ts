@@ -37,12 +37,20 @@ describe(`${CampaignOrchestrator.name} events (docs/events.md)`, () => {
       { ...ids, seq: 9, state: 'Auditing', agentType: 'audit', phase: 'started', attempt: 1, message: 'Auditing copy, shortCopy', metadata: { artifactTypes: ['copy', 'shortCopy'] } },
       {
         ...ids, seq: 10, state: 'Auditing', agentType: 'audit', phase: 'completed', attempt: 1, message: 'Audit done: copy pass, shortCopy fail',
-        metadata: { verdicts: { copy: { verdict: 'pass', score: 95 }, shortCopy: { verdict: 'fail', score: 40 } }, durationMs },
+        metadata: {
+          verdicts: { copy: { verdict: 'pass', score: 95 }, shortCopy: { verdict: 'fail', score: 40 } },
+          durationMs,
+          artifactTypes: ['copy', 'shortCopy'],
+          reports: result.auditReports.filter((r) => r.attempt === 1),
+        },
       },
       { ...ids, seq: 11, state: 'GeneratingShortCopy', agentType: 'shortCopy', phase: 'started', attempt: 2, message: 'Regenerating (attempt 2) shortCopy' },
       { ...ids, seq: 12, state: 'GeneratingShortCopy', agentType: 'shortCopy', phase: 'completed', attempt: 2, message: 'shortCopy generated', metadata: { durationMs, content: SAMPLE_CONTENT.shortCopy } },
       { ...ids, seq: 13, state: 'Auditing', agentType: 'audit', phase: 'started', attempt: 2, message: 'Auditing shortCopy', metadata: { artifactTypes: ['shortCopy'] } },
-      { ...ids, seq: 14, state: 'Auditing', agentType: 'audit', phase: 'completed', attempt: 2, message: 'Audit done: shortCopy pass', metadata: { verdicts: { shortCopy: { verdict: 'pass', score: 95 } }, durationMs } },
+      {
+        ...ids, seq: 14, state: 'Auditing', agentType: 'audit', phase: 'completed', attempt: 2, message: 'Audit done: shortCopy pass',
+        metadata: { verdicts: { shortCopy: { verdict: 'pass', score: 95 } }, durationMs, artifactTypes: ['shortCopy'], reports: result.auditReports.filter((r) => r.attempt === 2) },
+      },
       {
         ...ids, seq: 15, state: 'PartiallyCompleted', attempt: 1, message: 'Run partialSuccess',
         metadata: { resultStatus: 'partialSuccess', artifacts: ['copy', 'shortCopy'], errorCodes: ['LLM_UNAVAILABLE'], totalMs: result.metrics.totalMs },
