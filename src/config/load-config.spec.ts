@@ -214,4 +214,19 @@ describe(loadConfig.name, () => {
       expect(problemsOf(env)).toContain(message);
     });
   });
+
+  describe('RUN_LEASE_MS and RUN_CONCURRENCY', () => {
+    it('default to a 10 s lease and 20 runs per node', () => {
+      expect(loadConfig({}).runs).toEqual({ leaseMs: 10_000, concurrency: 20 });
+    });
+
+    it('allow a node without a worker only with Redis', () => {
+      expect(loadConfig({ RUN_CONCURRENCY: '0', REDIS_URL: 'redis://127.0.0.1:6379' }).runs.concurrency).toBe(0);
+      expect(problemsOf({ RUN_CONCURRENCY: '0' })).toContain('RUN_CONCURRENCY: 0 (no worker) needs REDIS_URL, so that other nodes execute the runs');
+    });
+
+    it('refuse a lease under a second', () => {
+      expect(problemsOf({ RUN_LEASE_MS: '500' })).toContainEqual(expect.stringContaining('RUN_LEASE_MS'));
+    });
+  });
 });
