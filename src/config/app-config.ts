@@ -59,6 +59,12 @@ export interface CosmosSettings {
 }
 
 /** Settings of the orchestration engine. */
+/**
+ * What SIGTERM does with the runs in flight: let them finish for the grace period (then hand them
+ * back or cancel them), hand them back to the queue at once, or cancel them at once.
+ */
+export type ShutdownMode = 'drain' | 'handback' | 'cancel';
+
 export interface OrchestrationSettings {
   agentTimeoutMs: number;
   runTimeoutMs: number;
@@ -77,7 +83,7 @@ export abstract class AppConfig {
   abstract readonly redis?: { url: string; prefix: string };
   /** Bearer token → tenant; empty when authentication is off. */
   abstract readonly auth: { tokens: ReadonlyMap<string, string> };
-  abstract readonly shutdown: { mode: 'drain' | 'cancel'; graceMs: number };
+  abstract readonly shutdown: { mode: ShutdownMode; graceMs: number };
   /** Execution of runs on this node: the lease it holds on each (ms); with Redis, how many at once. */
   abstract readonly runs: { leaseMs: number; concurrency: number };
   abstract readonly telemetry: TelemetrySettings;

@@ -115,8 +115,13 @@ export class Environment {
   @Min(1024)
   SOCKET_MAX_MESSAGE_BYTES: number = 100 * 1024;
 
-  /** On SIGTERM: `drain` lets in-flight runs finish (up to SHUTDOWN_GRACE_MS, then cancels them); `cancel` cancels at once. */
-  @IsIn(['drain', 'cancel'])
+  /**
+   * On SIGTERM: `drain` lets in-flight runs finish for up to SHUTDOWN_GRACE_MS, then hands the
+   * rest back to the queue (with REDIS_URL) or cancels them (embedded); `handback` hands them back
+   * at once (REDIS_URL only: another node takes them over from their stored events); `cancel`
+   * cancels them at once.
+   */
+  @IsIn(['drain', 'handback', 'cancel'])
   SHUTDOWN_MODE: string = 'drain';
 
   @Transform(toInt)

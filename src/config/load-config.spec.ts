@@ -229,4 +229,15 @@ describe(loadConfig.name, () => {
       expect(problemsOf({ RUN_LEASE_MS: '500' })).toContainEqual(expect.stringContaining('RUN_LEASE_MS'));
     });
   });
+
+  describe('SHUTDOWN_MODE', () => {
+    it('hands runs back only with Redis, where another node can take them over', () => {
+      expect(loadConfig({ SHUTDOWN_MODE: 'handback', REDIS_URL: 'redis://127.0.0.1:6379' }).shutdown).toEqual({ mode: 'handback', graceMs: 10_000 });
+      expect(problemsOf({ SHUTDOWN_MODE: 'handback' })).toContain('SHUTDOWN_MODE: handback needs REDIS_URL, so that another node takes the runs over');
+    });
+
+    it('refuses a mode it does not know', () => {
+      expect(problemsOf({ SHUTDOWN_MODE: 'abandon' })).toContainEqual(expect.stringContaining('SHUTDOWN_MODE'));
+    });
+  });
 });

@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { AUDIT_CATEGORIES } from '@app/contracts';
-import { AppConfig, EQUAL_AUDIT_WEIGHTS, LlmProvider, parseKeyValues, platformLimits } from './app-config';
+import { AppConfig, EQUAL_AUDIT_WEIGHTS, LlmProvider, parseKeyValues, platformLimits, ShutdownMode } from './app-config';
 import { Environment } from './environment';
 
 /** Thrown at boot when environment variables are invalid; names every bad variable. */
@@ -63,6 +63,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push(`HOST: ${env.HOST} is not a loopback address; set AUTH_TOKENS to serve beyond this machine`);
   }
   if (env.RUN_CONCURRENCY === 0 && !env.REDIS_URL) problems.push('RUN_CONCURRENCY: 0 (no worker) needs REDIS_URL, so that other nodes execute the runs');
+  if (env.SHUTDOWN_MODE === 'handback' && !env.REDIS_URL) problems.push('SHUTDOWN_MODE: handback needs REDIS_URL, so that another node takes the runs over');
   if (problems.length > 0) throw new ConfigValidationError(problems);
 
   return {
@@ -86,7 +87,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     redis: env.REDIS_URL ? { url: env.REDIS_URL, prefix: env.REDIS_PREFIX } : undefined,
     auth: { tokens },
-    shutdown: { mode: env.SHUTDOWN_MODE as 'drain' | 'cancel', graceMs: env.SHUTDOWN_GRACE_MS },
+    shutdown: { mode: env.SHUTDOWN_MODE as ShutdownMode, graceMs: env.SHUTDOWN_GRACE_MS },
     runs: { leaseMs: env.RUN_LEASE_MS, concurrency: env.RUN_CONCURRENCY },
     telemetry: {
       // Tests keep quiet unless told otherwise.

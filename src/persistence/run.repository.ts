@@ -133,6 +133,15 @@ export abstract class RunRepository {
   abstract renewLeases(owner: string, leases: readonly RunLease[], leaseMs: number): Promise<string[]>;
 
   /**
+   * Gives `owner`'s leases of the given runs up (a node that hands its runs back on shutdown):
+   * another node may claim them at once. Returns the ids of the runs it released.
+   */
+  releaseLeases(owner: string, leases: readonly RunLease[]): Promise<string[]> {
+    // A lease that ended a moment ago: claimable now, on every adapter's clock comparison.
+    return this.renewLeases(owner, leases, -1);
+  }
+
+  /**
    * Appends non-terminal events of one run in one write, all of them or none (Cosmos DB: per 100,
    * its batch limit); the run becomes `running` with its first agent event. An empty list is a no-op.
    * With `epoch`, refused when the run's epoch is another.

@@ -1,4 +1,5 @@
-import type { OrchestrationEvent } from '@app/contracts';
+import { isTerminalState, type OrchestrationEvent } from '@app/contracts';
+import type { AppConfig } from '../config/app-config';
 import { SqliteRunRepository } from '../persistence/adapters/sqlite-run.repository';
 import { LeaseLostError } from '../persistence/store-errors';
 import { SAMPLE_CONTENT } from '../orchestration/testing/fake-agents';
@@ -10,11 +11,19 @@ import { RunsService } from './runs.service';
 
 const BRIEF = { objective: 'Sell more cups', targetAudience: 'Commuters', productDetails: 'A reusable cup.' };
 
-/** An executor over an in-memory SQLite store and fake agents of `delayMs` each, with a lease of `leaseMs`. */
-function setup(delayMs: number, leaseMs = 10_000) {
+/**
+ * An executor over an in-memory SQLite store and fake agents of `delayMs` each, with a lease of
+ * `leaseMs`; `scaleOut` configures Redis (whose queue would take handed-back runs) and `shutdown`.
+ */
+function setup(delayMs: number, leaseMs = 10_000, options: { scaleOut?: boolean; shutdown?: AppConfig['shutdown'] } = {}) {
   const step = <T>(output: T) => () => ({ output, delayMs });
   const harness = createHarness({ copy: step(SAMPLE_CONTENT.copy), shortCopy: step(SAMPLE_CONTENT.shortCopy), visualConcept: step(SAMPLE_CONTENT.visualConcept) });
-  const config = { ...harness.config, runs: { ...harness.config.runs, leaseMs } };
+  const config = {
+    ...harness.config,
+    runs: { ...harness.config.runs, leaseMs },
+    redis: options.scaleOut ? { url: 'redis://127.0.0.1:6379', prefix: 'test' } : undefined,
+    shutdown: options.shutdown ?? harness.config.shutdown,
+  } as AppConfig;
   const repository = new SqliteRunRepository(':memory:');
   const bus = new InProcessRunEventBus();
   const executor = new RunExecutor(repository, harness.orchestrator, harness.registry, bus, config);
@@ -81,5 +90,54 @@ describe(RunExecutor.name, () => {
     expect(registry.isActive(runId)).toBe(false);
     expect(finishes).not.toHaveBeenCalled();
     expect(published.some((event) => event.state === 'Cancelled' || event.state === 'Completed')).toBe(false);
+  });
+
+  describe('on shutdown', () => {
+    const untilPublished = (published: OrchestrationEvent[], state: string) =>
+      new Promise<void>((resolve) => {
+        const check = setInterval(() => {
+          if (published.some((event) => event.state === state)) resolve(void clearInterval(check));
+        }, 5);
+      });
+
+    it('hands a run back when other nodes take runs from the queue: it stops without writing, and gives its lease up for another node to claim at once', async () => {
+      const { executor, runs, repository, registry, published } = setup(2_000, 10_000, { scaleOut: true, shutdown: { mode: 'handback', graceMs: 10_000 } });
+      const finishes = jest.spyOn(repository, 'finishRun');
+      const { runId } = await start(runs);
+      await untilPublished(published, 'GeneratingCopy');
+      const seqBefore = (await repository.getRun('t', runId))!.lastSeq;
+
+      await executor.beforeApplicationShutdown();
+
+      expect(registry.isActive(runId)).toBe(false);
+      expect(finishes).not.toHaveBeenCalled();
+      expect(published.some((event) => isTerminalState(event.state))).toBe(false);
+      expect(await repository.getRun('t', runId)).toMatchObject({ status: 'running', lastSeq: seqBefore });
+      // Released: another node claims it now, not once the 10 s lease has run out.
+      expect(await repository.claimRun('t', runId, { owner: 'another-node', leaseMs: 10_000 })).toEqual({ runId, epoch: 2 });
+      await expect(runs.start('t', { campaign: { name: 'C', brief: BRIEF }, selectedPlatforms: ['x'] })).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    });
+
+    it('drains a run within the grace period, renewing its lease meanwhile, so that no other node takes it over', async () => {
+      const { executor, runs, repository, published } = setup(500, 1_000, { scaleOut: true, shutdown: { mode: 'drain', graceMs: 10_000 } });
+      const renewals = jest.spyOn(repository, 'renewLeases');
+      executor.onApplicationBootstrap();
+      const { runId } = await start(runs);
+
+      await executor.beforeApplicationShutdown();
+
+      expect(published.at(-1)).toMatchObject({ runId, state: 'Completed' });
+      expect(renewals).toHaveBeenCalledWith(executor.nodeId, [{ runId, epoch: 1 }], 1_000);
+    });
+
+    it('cancels what is left after the grace period on one embedded node, which no other node could take over', async () => {
+      const { executor, runs, repository, published } = setup(2_000, 10_000, { shutdown: { mode: 'drain', graceMs: 50 } });
+      const { runId } = await start(runs);
+
+      await executor.beforeApplicationShutdown();
+
+      expect(published.at(-1)).toMatchObject({ runId, state: 'Cancelled' });
+      expect((await repository.getRun('t', runId))?.status).toBe('cancelled');
+    });
   });
 });

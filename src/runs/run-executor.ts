@@ -15,9 +15,17 @@ import { writeInBatches } from './write-in-batches';
 export type StoredRunRequest = OrchestrationRequest & { runId: string };
 
 /**
+ * How a run left this node: `ended` (its end is stored, or its failure handled), `lost` (another
+ * node took it over) or `handedBack` (shutdown gave it up with its lease, for another node to take
+ * over from its stored events).
+ */
+export type RunExit = 'ended' | 'lost' | 'handedBack';
+
+/**
  * Executes stored runs on this node: runs the orchestrator, stores every event and only then
  * publishes it, stores the outcome with the terminal event, handles a failing store, answers
- * cancel requests for the runs it executes, and drains them on shutdown.
+ * cancel requests for the runs it executes, and on shutdown drains them, hands them back (with a
+ * queue that other nodes take runs from) or cancels them.
  *
  * It holds a lease on every run it executes and renews them together every third of
  * `RUN_LEASE_MS`; each write carries the lease's epoch. A run whose lease it lost (the store says
@@ -28,9 +36,11 @@ export class RunExecutor implements OnApplicationBootstrap, BeforeApplicationShu
   /** This node, unique per process start: the owner of its leases. */
   readonly nodeId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly logger = new Logger(RunExecutor.name);
-  private readonly pipelines = new Map<string, Promise<void>>();
+  private readonly pipelines = new Map<string, Promise<RunExit>>();
   /** The epoch of each run's lease held here. */
   private readonly leases = new Map<string, number>();
+  /** Runs given up on shutdown, stopping without writing anything more. */
+  private readonly handedBack = new Set<string>();
   private renewal?: NodeJS.Timeout;
   private draining = false;
 
@@ -66,22 +76,27 @@ export class RunExecutor implements OnApplicationBootstrap, BeforeApplicationShu
 
   /**
    * Executes a queued run of `tenantId` that the store holds and this node has claimed at `epoch`.
-   * Resolves once its end is stored (or the failure handled); never rejects.
+   * Resolves once its end is stored (or the failure handled), or once it has left this node
+   * (another node took it over, or shutdown handed it back with its lease); never rejects.
    * @param signal cancels the run (already aborted: the run is stored as queued, then cancelled).
    * @param stored a run taken over from another node: its stored events, which it goes on after.
    * @throws OrchestrationValidationError (synchronously) when the request is invalid.
    */
-  execute(tenantId: TenantId, request: StoredRunRequest, epoch: number, signal?: AbortSignal, stored: readonly OrchestrationEvent[] = []): Promise<void> {
+  execute(tenantId: TenantId, request: StoredRunRequest, epoch: number, signal?: AbortSignal, stored: readonly OrchestrationEvent[] = []): Promise<RunExit> {
+    const { runId } = request;
     const execution = this.orchestrator.run(request, signal, stored.length > 0 ? { events: stored, epoch } : undefined);
-    this.bus.open(request.runId, tenantId);
-    this.leases.set(request.runId, epoch);
+    this.bus.open(runId, tenantId);
+    this.leases.set(runId, epoch);
     const pipeline = writeInBatches(execution.events$, (batch) => this.persist(tenantId, execution, batch, epoch))
+      .then((): RunExit => 'ended')
       .catch((error: unknown) => (error instanceof LeaseLostError ? this.leaseLost(execution, error) : this.storeFailed(execution, error)))
+      .then((exit) => (this.handedBack.has(runId) ? this.release(runId, epoch) : exit))
       .finally(() => {
-        this.pipelines.delete(execution.runId);
-        this.leases.delete(execution.runId);
+        this.pipelines.delete(runId);
+        this.leases.delete(runId);
+        this.handedBack.delete(runId);
       });
-    this.pipelines.set(execution.runId, pipeline);
+    this.pipelines.set(runId, pipeline);
     return pipeline;
   }
 
@@ -90,16 +105,41 @@ export class RunExecutor implements OnApplicationBootstrap, BeforeApplicationShu
     await this.pipelines.get(runId);
   }
 
-  /** Stops taking runs; lets in-flight runs finish for the grace period (or cancels them), then waits for their end to be stored. */
+  /**
+   * Stops taking runs; lets in-flight runs finish for the grace period (`drain`), then hands the
+   * rest back to the queue when other nodes take runs from it (else cancels them), and waits until
+   * each has left. Leases are renewed until then, so that no other node takes a draining run over.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     this.draining = true;
+    if (this.pipelines.size > 0) {
+      const { mode, graceMs } = this.config.shutdown;
+      this.logger.log(`Shutting down with ${this.pipelines.size} run(s) in flight (${mode})`);
+      if (mode === 'drain') await this.settle(graceMs);
+      if (mode !== 'cancel' && this.config.redis) [...this.leases.keys()].forEach((runId) => this.handBack(runId));
+      else this.registry.cancelAll();
+      await this.settle(5000);
+    }
     clearInterval(this.renewal);
-    if (this.pipelines.size === 0) return;
-    const { mode, graceMs } = this.config.shutdown;
-    this.logger.log(`Shutting down with ${this.pipelines.size} run(s) in flight (${mode})`);
-    if (mode === 'drain') await this.settle(graceMs);
-    this.registry.cancelAll();
-    await this.settle(5000);
+  }
+
+  /** Stops a run here without writing anything more; its lease is released once it has stopped. */
+  private handBack(runId: string): void {
+    if (!this.leases.delete(runId)) return;
+    this.handedBack.add(runId);
+    this.logger.log(`Run ${runId}: handed back to the queue`);
+    this.bus.release(runId);
+    this.registry.cancel(runId);
+  }
+
+  /** Gives a handed-back run's lease up, so that the next node claims it at once rather than after the lease. */
+  private async release(runId: string, epoch: number): Promise<RunExit> {
+    try {
+      await this.repository.releaseLeases(this.nodeId, [{ runId, epoch }]);
+    } catch (error) {
+      this.logger.warn(`Run ${runId}: its lease could not be released (another node takes it over once it expires): ${String(error)}`);
+    }
+    return 'handedBack';
   }
 
   private async settle(ms: number): Promise<void> {
@@ -151,14 +191,15 @@ export class RunExecutor implements OnApplicationBootstrap, BeforeApplicationShu
     this.registry.cancel(runId);
   }
 
-  /** A write was refused for an older epoch: the run was taken over. */
-  private async leaseLost(execution: RunExecution, error: LeaseLostError): Promise<void> {
+  /** A write was refused for an older epoch (the run was taken over), or the run was handed back. */
+  private async leaseLost(execution: RunExecution, error: LeaseLostError): Promise<RunExit> {
     this.stopLost(execution.runId, error.message);
     await execution.result;
+    return 'lost';
   }
 
   /** A write failed: stop the run, mark it failed in the store if it still answers, and end its live stream. */
-  private async storeFailed(execution: RunExecution, error: unknown): Promise<void> {
+  private async storeFailed(execution: RunExecution, error: unknown): Promise<RunExit> {
     this.logger.error(`Run ${execution.runId}: store write failed, ending the run`, error instanceof Error ? error.stack : String(error));
     this.registry.cancel(execution.runId);
     await execution.result;
@@ -171,5 +212,6 @@ export class RunExecutor implements OnApplicationBootstrap, BeforeApplicationShu
     } finally {
       this.bus.close(execution.runId);
     }
+    return 'ended';
   }
 }

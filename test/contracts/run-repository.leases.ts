@@ -73,6 +73,19 @@ export function leaseContract(ctx: ContractContext): void {
       expect(await ctx.repo().renewLeases('node-a', [], 60_000)).toEqual([]);
     });
 
+    it('releases a lease so that another node claims the run at once, at the next epoch, and refuses the old epoch\'s writes', async () => {
+      const run = await queuedRun(NODE_A);
+      const other = await queuedRun(NODE_A);
+
+      expect(await ctx.repo().releaseLeases('node-b', [{ runId: run.id, epoch: 1 }])).toEqual([]);
+      expect(await ctx.repo().releaseLeases('node-a', [{ runId: run.id, epoch: 1 }])).toEqual([run.id]);
+
+      expect(await ctx.repo().claimRun(TENANT_A, run.id, NODE_B)).toEqual({ runId: run.id, epoch: 2 });
+      await expectLeaseLost(ctx.repo().appendEvents(TENANT_A, progressEvents(run).slice(0, 2), 1));
+      // The other run is still held.
+      await expectLeaseLost(ctx.repo().claimRun(TENANT_A, other.id, NODE_B));
+    });
+
     it('fails at boot only the unfinished runs whose lease expired or that nobody holds, never a live node\'s', async () => {
       const live = await queuedRun(NODE_A);
       const expired = await queuedRun(EXPIRED('node-b'));

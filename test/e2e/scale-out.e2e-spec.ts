@@ -181,6 +181,37 @@ describe('Scale-out over Redis: several server processes (e2e)', () => {
     expect(run.body.versions.filter((v: { type: string }) => v.type === 'copy')).toHaveLength(1);
   });
 
+  it.each([
+    ['SHUTDOWN_MODE=handback', { SHUTDOWN_MODE: 'handback' }],
+    ['SHUTDOWN_MODE=drain, past its grace', { SHUTDOWN_MODE: 'drain', SHUTDOWN_GRACE_MS: '300' }],
+  ])('hands its runs back on SIGTERM (%s): another node takes them over at once, from their stored events', async (_mode, shutdown) => {
+    llm.respondWith(reply.completion({ delayMs: 400 }));
+    // A lease far longer than the wait for the end: a takeover within it shows that the lease was given up.
+    const viaLlm = { LLM_PROVIDER: 'openai', OPENAI_BASE_URL: llm.openAiBaseUrl, OPENAI_API_KEY: 'sk-e2e', LLM_MAX_RETRIES: '0', RUN_LEASE_MS: '120000', ...shutdown };
+    const nodes = [await startNode(viaLlm), await startNode(viaLlm)];
+    const api = await startNode(API_ONLY);
+    const watcher = await connect(api);
+    const { runId } = (await httpRequest(api.baseUrl, 'POST', '/api/runs', { json: runInput({ executionMode: 'sequential' }) })).body as { runId: string };
+    await watcher.subscribe(runId);
+    await watcher.waitFor((e) => e.runId === runId && e.state === 'GeneratingCopy' && e.phase === 'completed', 'the copy');
+    const owner = await eventually(async () => nodes.find((node) => node.output().stdout.includes(runId)), 'the node that executes the run');
+    const survivor = nodes.find((node) => node !== owner)!;
+
+    // Shut down by its own hooks (which re-raise the signal), not killed when the grace ran out.
+    expect(await owner.stop()).toEqual({ code: null, signal: 'SIGTERM' });
+    const events = await watcher.untilTerminal(runId, 20_000);
+
+    expectCompleteStream(events, runId);
+    expect(owner.output().stdout).toContain(`Run ${runId}: handed back to the queue`);
+    expect(survivor.output().stdout).toContain(`Run ${runId}: taken over after event`);
+    expect(events.filter((e) => e.state === 'Resumed')).toEqual([expect.objectContaining({ metadata: expect.objectContaining({ epoch: 2 }) })]);
+    expect(events.map((e) => e.state)).not.toContain('Cancelled');
+    expect(['Completed', 'PartiallyCompleted']).toContain(events.at(-1)?.state);
+    const run = (await httpRequest(api.baseUrl, 'GET', `/api/runs/${runId}`)).body;
+    expect(run.versions.filter((v: { type: string }) => v.type === 'copy')).toHaveLength(1);
+    expect(llm.requests.filter((r) => r.body?.response_format?.json_schema?.name === SCHEMA_NAMES.copy)).toHaveLength(1);
+  });
+
   it('fences a node paused past its lease: the new owner finishes the run once, and the old one writes nothing when it comes back', async () => {
     llm.respondWith(reply.completion({ delayMs: 400 }));
     const viaLlm = { LLM_PROVIDER: 'openai', OPENAI_BASE_URL: llm.openAiBaseUrl, OPENAI_API_KEY: 'sk-e2e', LLM_MAX_RETRIES: '0', RUN_LEASE_MS: '2000' };

@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Job, Queue, Worker } from 'bullmq';
+import { Job, Queue, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { LeaseClaim, RunLease, RunRepository } from '../../persistence/run.repository';
 import { LeaseLostError, StoreConflictError } from '../../persistence/store-errors';
@@ -51,7 +51,7 @@ export class BullMqRunQueue extends RunQueue implements OnApplicationBootstrap, 
     const prefix = `${settings.prefix}:bull`;
     this.queue = new Queue<RunJob>(QUEUE, { connection: producer, prefix, defaultJobOptions: { removeOnComplete: true, removeOnFail: { count: 1000 } } });
     if (settings.concurrency === 0) return;
-    this.worker = new Worker<RunJob>(QUEUE, (job) => this.process(job), {
+    this.worker = new Worker<RunJob>(QUEUE, (job, token) => this.process(job, token), {
       connection: consumer,
       prefix,
       autorun: false,
@@ -103,16 +103,21 @@ export class BullMqRunQueue extends RunQueue implements OnApplicationBootstrap, 
 
   /**
    * Claims the run and executes it here; resolves once its end is stored. A run claimed before
-   * (epoch above 1: its node died, or lost its lease) is taken over: it goes on from its stored
-   * events.
+   * (epoch above 1: its node died, lost its lease or handed it back) is taken over: it goes on
+   * from its stored events. A run this node hands back on shutdown goes back to the queue's
+   * waiting list, where the next free worker (on another node) takes it at once.
    */
-  private async process(job: Job<RunJob>): Promise<void> {
+  private async process(job: Job<RunJob>, token?: string): Promise<void> {
     const { tenantId, request } = job.data;
     const lease = await this.claim(tenantId, request.runId, this.executor.claim);
     if (!lease) return;
     const stored = lease.epoch > 1 ? await this.repository.listEvents(tenantId, request.runId, 0) : [];
     if (stored.length > 0) this.logger.warn(`Run ${request.runId}: taken over after event ${stored.at(-1)!.seq} (epoch ${lease.epoch})`);
-    await this.executor.execute(tenantId, request, lease.epoch, undefined, stored);
+    const exit = await this.executor.execute(tenantId, request, lease.epoch, undefined, stored);
+    if (exit !== 'handedBack') return;
+    await job.moveToWait(token);
+    // Tells the worker that the job has moved on: neither completed nor failed.
+    throw new WaitingError();
   }
 
   /** The run's lease for this node, waiting out another node's live lease (at most two leases); undefined when the run has ended. */
