@@ -9,17 +9,28 @@ import { instruments } from '../telemetry/instruments';
 /** The Socket.IO room of a run's live events on this node. */
 const roomOf = (runId: string) => `run:${runId}`;
 
+/** The live events of a run, written to its room. */
+interface Broadcast {
+  subscription: Subscription;
+  tenantId: TenantId;
+  /** The `seq` of the last event written to the room: every socket in it has every event up to it. */
+  lastSeq: number;
+}
+
 /**
  * The run subscriptions of this node's sockets. A socket has at most one subscription per run. It
  * gets its replay on its own (`RunEventsService.stream`), then joins the run's room at the
  * hand-over, so that each live event is encoded once and written to every subscriber (ADR 0009);
  * one broadcast per run with subscribers here feeds the room from `RunEventsService.live`.
+ * When the broadcast may have missed an event (a `seq` that skips one, or the bus's reconnection),
+ * it ends, and each socket of the room is followed again after the last event it got: its replay
+ * reads the missing ones from the store and hands it over to a new broadcast.
  */
 @Injectable()
 export class RunSubscriptions {
   private readonly logger = new Logger(RunSubscriptions.name);
   /** One broadcast of live events per run with subscribers in its room. */
-  private readonly broadcasts = new Map<string, Subscription>();
+  private readonly broadcasts = new Map<string, Broadcast>();
   private readonly bySocket = new WeakMap<Socket, Map<string, Subscription>>();
   private server!: Server;
 
@@ -37,7 +48,7 @@ export class RunSubscriptions {
   follow(socket: Socket, tenantId: TenantId, runId: string, afterSeq: number): void {
     const subscriptions = this.of(socket);
     subscriptions.get(runId)?.unsubscribe();
-    const replay: Subscription = this.events.stream(tenantId, runId, afterSeq, () => this.joinLive(socket, runId)).subscribe({
+    const replay: Subscription = this.events.stream(tenantId, runId, afterSeq, (lastSeq) => this.joinLive(socket, tenantId, runId, lastSeq)).subscribe({
       next: (event) => this.emit(socket, event),
       error: (error: unknown) => this.logger.warn(`Stream of run ${runId} to socket ${socket.id} failed: ${String(error)}`),
       complete: () => {
@@ -66,17 +77,32 @@ export class RunSubscriptions {
     return subscriptions;
   }
 
-  /** Puts the socket in the run's room, starting the run's broadcast if it has none. */
-  private joinLive(socket: Socket, runId: string): void {
+  /**
+   * Puts the socket, which has every event up to `lastSeq`, in the run's room, starting the run's
+   * broadcast if it has none. A broadcast at another `seq` (it has just missed an event) is not
+   * joined: the socket is followed again, and joins the next broadcast when it is level.
+   */
+  private joinLive(socket: Socket, tenantId: TenantId, runId: string, lastSeq: number): void {
     const room = roomOf(runId);
-    if (!this.broadcasts.has(runId)) {
-      const broadcast = this.events.live(runId).subscribe({
-        next: (event) => this.emit(this.server.local.to(room), event),
-        complete: () => this.endBroadcast(runId),
-      });
+    let broadcast = this.broadcasts.get(runId);
+    if (broadcast && broadcast.lastSeq !== lastSeq) return this.follow(socket, tenantId, runId, lastSeq);
+    if (!broadcast) {
+      const started: Broadcast = { tenantId, lastSeq, subscription: new Subscription() };
+      started.subscription.add(
+        this.events.live(runId).subscribe({
+          next: (event) => {
+            if (event.seq <= started.lastSeq) return;
+            if (event.seq > started.lastSeq + 1) return this.refollow(runId);
+            started.lastSeq = event.seq;
+            this.emit(this.server.local.to(room), event);
+          },
+          complete: () => this.endBroadcast(runId),
+        }),
+      );
       // Cannot happen after a hand-over (the run was executing), but a closed channel means nothing to join.
-      if (broadcast.closed) return;
-      this.broadcasts.set(runId, broadcast);
+      if (started.subscription.closed) return;
+      started.subscription.add(this.events.reconnected$.subscribe(() => this.refollow(runId)));
+      this.broadcasts.set(runId, (broadcast = started));
     }
     void socket.join(room);
     this.of(socket).set(runId, new Subscription(() => void socket.leave(room)));
@@ -84,14 +110,31 @@ export class RunSubscriptions {
 
   /** The run's live events have ended: its subscribers leave the room. */
   private endBroadcast(runId: string): void {
+    this.broadcasts.get(runId)?.subscription.unsubscribe();
     this.broadcasts.delete(runId);
-    const room = roomOf(runId);
-    for (const id of this.server.sockets.adapter.rooms.get(room) ?? []) {
-      const socket = this.server.sockets.sockets.get(id);
-      if (!socket) continue;
+    for (const socket of this.membersOf(runId)) {
       this.bySocket.get(socket)?.delete(runId);
-      void socket.leave(room);
+      void socket.leave(roomOf(runId));
     }
+  }
+
+  /**
+   * The broadcast may have missed events: it ends, and every socket of the room is followed again
+   * after the last event it got (its replay reads the rest from the store).
+   */
+  private refollow(runId: string): void {
+    const broadcast = this.broadcasts.get(runId);
+    if (!broadcast) return;
+    this.broadcasts.delete(runId);
+    broadcast.subscription.unsubscribe();
+    this.logger.warn(`Run ${runId}: its live events may have a gap after ${broadcast.lastSeq}; its subscribers here catch up from the store`);
+    for (const socket of this.membersOf(runId)) this.follow(socket, broadcast.tenantId, runId, broadcast.lastSeq);
+  }
+
+  /** This node's sockets in the run's room. */
+  private membersOf(runId: string): Socket[] {
+    const ids = [...(this.server.sockets.adapter.rooms.get(roomOf(runId)) ?? [])];
+    return ids.map((id) => this.server.sockets.sockets.get(id)).filter((socket): socket is Socket => socket !== undefined);
   }
 
   private emit(target: { emit(event: string, ...args: unknown[]): unknown }, event: OrchestrationEvent): void {

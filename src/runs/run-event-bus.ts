@@ -14,6 +14,9 @@ import type { TenantId } from '../persistence/run.repository';
  *   and completes after the terminal event or `close`. A transport that can lose messages (a
  *   broken connection) may skip events: `RunEventsService` fills gaps from the store, so nothing
  *   reaches a client out of order or twice.
+ * - `reconnected$` emits when the transport is back after it may have lost messages; every
+ *   subscriber then reads what it missed from the store (a lost terminal event would otherwise
+ *   leave its stream open).
  * - A cancel request reaches the `onCancel` handler of every node (the one that executes the run
  *   acts on it; the others ignore it). It is a request, not a result: the run's stored terminal
  *   event says whether it was cancelled.
@@ -44,6 +47,13 @@ export abstract class RunEventBus {
    * distributed one does not, and completes only with the terminal event or `close`).
    */
   abstract live(runId: string): Observable<OrchestrationEvent>;
+
+  /**
+   * Emits each time the transport has come back after a break in which it may have lost published
+   * events (once it listens again, so that nothing published later is lost too). Never emits for
+   * a transport that cannot lose any.
+   */
+  abstract readonly reconnected$: Observable<void>;
 
   /** Asks the node that executes `runId` to cancel it. */
   abstract requestCancel(runId: string): Promise<void>;

@@ -1,4 +1,4 @@
-import { lastValueFrom, toArray } from 'rxjs';
+import { lastValueFrom, Subject, toArray } from 'rxjs';
 import type { OrchestrationEvent, OrchestrationRun, OrchestrationState } from '@app/contracts';
 import type { RunRepository } from '../persistence/run.repository';
 import { InProcessRunEventBus } from './adapters/in-process-run-event-bus';
@@ -35,6 +35,12 @@ function openChannel(...published: OrchestrationEvent[]): InProcessRunEventBus {
   bus.open('run-1', 't');
   published.forEach((e) => bus.publish(e));
   return bus;
+}
+
+/** A bus whose transport breaks when the test says so (`breaks.next()`: it is back, and may have lost events). */
+class BreakingBus extends InProcessRunEventBus {
+  readonly breaks = new Subject<void>();
+  override readonly reconnected$ = this.breaks.asObservable();
 }
 
 describe(RunEventsService.name, () => {
@@ -74,6 +80,48 @@ describe(RunEventsService.name, () => {
     expect((await collected).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 
+  it('reads the store when the bus is back from a break, so that a terminal event it lost still ends the stream', async () => {
+    const stored = [event(1, 'Queued'), event(2)];
+    const { repository, release } = fakeStore(stored);
+    const bus = new BreakingBus();
+    bus.open('run-1', 't');
+    const collected = lastValueFrom(new RunEventsService(repository, bus).stream('t', 'run-1', 0).pipe(toArray()));
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+
+    // Stored, then lost in transit while the bus was down.
+    stored.push(event(3), event(4, 'Completed'));
+    bus.breaks.next();
+
+    expect((await collected).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('reads the store again when the bus breaks during its replay', async () => {
+    const stored = [event(1, 'Queued')];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // Each read sees the store as it was when it was asked.
+    const repository = {
+      getRun: async () => ({ id: 'run-1' }) as OrchestrationRun,
+      listEvents: async (_tenant: string, _run: string, afterSeq: number) => {
+        const snapshot = stored.filter((e) => e.seq > afterSeq);
+        await gate;
+        return snapshot;
+      },
+    } as unknown as RunRepository;
+    const bus = new BreakingBus();
+    bus.open('run-1', 't');
+    const collected = lastValueFrom(new RunEventsService(repository, bus).stream('t', 'run-1', 0).pipe(toArray()));
+    await new Promise((resolve) => setImmediate(resolve));
+
+    // While the replay reads: the terminal event is stored, lost in transit, and the bus is back.
+    stored.push(event(2, 'Completed'));
+    bus.breaks.next();
+    release();
+
+    expect((await collected).map((e) => e.seq)).toEqual([1, 2]);
+  });
+
   it('with a hand-over, stops once caught up with the live run, hands over between two publishes, and completes', async () => {
     const stored = [event(1, 'Queued'), event(2)];
     const { repository, release } = fakeStore(stored);
@@ -82,7 +130,8 @@ describe(RunEventsService.name, () => {
     const seen: number[] = [];
     const handedOver: number[] = [];
     let completed = false;
-    events.stream('t', 'run-1', 0, () => {
+    events.stream('t', 'run-1', 0, (lastSeq) => {
+      expect(lastSeq).toBe(seen.length);
       handedOver.push(seen.length);
       events.live('run-1').subscribe((e) => seen.push(e.seq));
     }).subscribe({ next: (e) => seen.push(e.seq), complete: () => (completed = true) });

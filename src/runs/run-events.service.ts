@@ -10,7 +10,8 @@ import { RunEventBus } from './run-event-bus';
  * duplicate. It subscribes to the live channel first and buffers, reads the store (unless nothing
  * after `afterSeq` was published yet by a run executing here), emits the stored events, then the
  * buffered and live ones whose `seq` is new; a live event that skips a `seq` (a transport that lost
- * one) makes it read the missing ones from the store first. Completes after the terminal event; a
+ * one) makes it read the missing ones from the store first, and so does the bus's reconnection
+ * (which may have lost any event, the terminal one too). Completes after the terminal event; a
  * finished run replays from the store and completes.
  */
 @Injectable()
@@ -24,10 +25,11 @@ export class RunEventsService {
    * With `handOver`, the stream stops once the subscriber has caught up with a run executing here:
    * it calls `handOver()` at a moment when no event is being published and completes, and the
    * caller delivers the later events from `live(runId)` itself (the socket gateway broadcasts them
-   * to a room, encoding each once). The union is still gap-free and duplicate-free.
+   * to a room, encoding each once), after `lastSeq`, the last one delivered here. The union is
+   * still gap-free and duplicate-free.
    * @throws DomainError RUN_NOT_FOUND (as the observable's error) for an unknown run or another tenant's.
    */
-  stream(tenantId: TenantId, runId: string, afterSeq = 0, handOver?: () => void): Observable<OrchestrationEvent> {
+  stream(tenantId: TenantId, runId: string, afterSeq = 0, handOver?: (lastSeq: number) => void): Observable<OrchestrationEvent> {
     return new Observable<OrchestrationEvent>((subscriber) => {
       let lastSeq = afterSeq;
       let caughtUp = false;
@@ -43,18 +45,29 @@ export class RunEventsService {
       let liveSeq = upToDate ? afterSeq : 0;
       /** Live events not delivered yet: during the replay, and while a gap is read from the store. */
       const pending: OrchestrationEvent[] = [];
+      /** Set when the bus came back from a break: the next catch-up reads the store whatever the live events say. */
+      let lossPossible = false;
       const deliver = (event: OrchestrationEvent) => {
         if (event.seq <= lastSeq || subscriber.closed) return;
         lastSeq = event.seq;
         subscriber.next(event);
         if (isTerminalState(event.state)) subscriber.complete();
       };
-      /** Delivers the pending events in order; when the next one is not `lastSeq + 1`, reads the missing ones from the store first. */
+      /**
+       * Delivers the pending events in order; when the next one is not `lastSeq + 1`, or the bus
+       * may have lost events, reads the missing ones from the store first.
+       */
       const catchUp = async () => {
         caughtUp = false;
-        pending.sort((a, b) => a.seq - b.seq);
-        const next = pending.find((event) => event.seq > lastSeq);
-        if (next && next.seq > lastSeq + 1) (await this.repository.listEvents(tenantId, runId, lastSeq)).forEach(deliver);
+        // Read again only when the bus broke once more during a read: the store holds every published event.
+        for (let read = false; ; read = true) {
+          pending.sort((a, b) => a.seq - b.seq);
+          const next = pending.find((event) => event.seq > lastSeq);
+          const gap = next !== undefined && next.seq > lastSeq + 1;
+          if (!lossPossible && (!gap || read)) break;
+          lossPossible = false;
+          (await this.repository.listEvents(tenantId, runId, lastSeq)).forEach(deliver);
+        }
         pending.splice(0).forEach(deliver);
         caughtUp = true;
         handOverWhenLevel();
@@ -72,7 +85,7 @@ export class RunEventsService {
         queueMicrotask(() => {
           if (subscriber.closed) return;
           live.unsubscribe();
-          handOver();
+          handOver(lastSeq);
           subscriber.complete();
         });
         return true;
@@ -90,6 +103,13 @@ export class RunEventsService {
         },
         complete: () => (liveEnded = true),
       });
+      live.add(
+        this.bus.reconnected$.subscribe(() => {
+          lossPossible = true;
+          // During the replay, its own catch-up reads the store.
+          if (caughtUp) void catchUp().catch(fail);
+        }),
+      );
       const replay = upToDate ? Promise.resolve([]) : this.stored(tenantId, runId, afterSeq);
       replay
         .then((stored) => {
@@ -117,6 +137,11 @@ export class RunEventsService {
   /** Live events of a run executing here, from now on; completes at once for any other run. */
   live(runId: string): Observable<OrchestrationEvent> {
     return this.bus.live(runId);
+  }
+
+  /** Emits when the live events may have lost some (the bus's transport came back from a break). */
+  get reconnected$(): Observable<void> {
+    return this.bus.reconnected$;
   }
 
   /**

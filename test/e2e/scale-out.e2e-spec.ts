@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import type { OrchestrationEvent } from '@app/contracts';
 import { eventually, httpRequest, removeDir, runInput, tempDir } from '../support/e2e-app';
 import { SCHEMA_NAMES } from '../support/llm-fixtures';
@@ -268,6 +269,42 @@ describe('Scale-out over Redis: several server processes (e2e)', () => {
       expect(new Set(versions).size).toBe(versions.length);
     }
     expect(takenOver).toBeGreaterThan(0);
+  });
+
+  it('catches the clients of a node up from the store when its Redis subscription breaks mid-run: every event once, the end too', async () => {
+    await startNode({ OFFLINE_LATENCY_MS: '150-250' });
+    const api = await startNode(API_ONLY);
+    const clients = [await connect(api), await connect(api)];
+    const { runId } = (await httpRequest(api.baseUrl, 'POST', '/api/runs', { json: runInput({ executionMode: 'sequential' }) })).body as { runId: string };
+    await Promise.all(clients.map((client) => client.subscribe(runId)));
+    await Promise.all(clients.map((client) => client.waitFor((e) => e.runId === runId && e.phase === 'started', 'the first agent')));
+
+    // For 1.5 s every subscriber connection is dropped as soon as it is back: what is published meanwhile is lost in transit.
+    const admin = new Redis(redis.url);
+    const from = Date.now();
+    let kills = 0;
+    try {
+      while (Date.now() - from < 1500) {
+        kills += Number(await admin.client('KILL', 'TYPE', 'pubsub'));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    } finally {
+      admin.disconnect();
+    }
+    const until = Date.now();
+
+    const stored = await eventually(async () => {
+      const events = (await httpRequest<OrchestrationEvent[]>(api.baseUrl, 'GET', `/api/runs/${runId}/events`)).body;
+      return events.some((e) => e.state === 'Completed' || e.state === 'PartiallyCompleted') ? events : undefined;
+    }, 'the end of the run', 30_000);
+    expect(kills).toBeGreaterThan(0);
+    expect(stored.some((e) => Date.parse(e.timestamp) >= from && Date.parse(e.timestamp) <= until)).toBe(true);
+    for (const client of clients) {
+      const events = await client.untilTerminal(runId, 10_000);
+      expectCompleteStream(events, runId);
+      expect(events.map((e) => e.eventId)).toEqual(stored.map((e) => e.eventId));
+    }
+    expect(api.output().stdout).toContain('after a break; live subscribers catch up from the store');
   });
 
   it('refuses RUN_CONCURRENCY=0 without Redis: nothing would execute the runs', async () => {

@@ -62,4 +62,26 @@ describe(RedisRunEventBus.name, () => {
       await bus.disconnect();
     }
   });
+
+  it('tells its subscribers when its subscription is back after a break, and delivers what is published after that', async () => {
+    const [executing, serving] = await Promise.all([node('reconnect'), node('reconnect')]);
+    const admin = new Redis(redis.url);
+    try {
+      const event = (seq: number) => ({ eventId: `e${seq}`, runId: 'run-1', campaignId: 'c', seq, state: seq === 3 ? 'Completed' : 'Queued', attempt: 1, message: '', timestamp: new Date().toISOString() }) as const;
+      const received = lastValueFrom(serving.live('run-1').pipe(toArray()));
+      executing.open('run-1', 't');
+      const reconnected = firstValueFrom(serving.reconnected$);
+
+      // Every subscriber connection is dropped; ioredis connects again and subscribes again.
+      expect(Number(await admin.client('KILL', 'TYPE', 'pubsub'))).toBeGreaterThanOrEqual(2);
+      await reconnected;
+      executing.publish(event(1));
+      executing.publish(event(3));
+
+      expect((await received).map((e) => e.seq)).toEqual([1, 3]);
+    } finally {
+      admin.disconnect();
+      await Promise.all([executing.disconnect(), serving.disconnect()]);
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Observable, Subject } from 'rxjs';
+import { NEVER, Observable, Subject } from 'rxjs';
 import { isTerminalState, OrchestrationEvent } from '@app/contracts';
 import type { TenantId } from '../../persistence/run.repository';
 import { RunEventBus } from '../run-event-bus';
@@ -18,6 +18,8 @@ interface Channel {
 @Injectable()
 export class InProcessRunEventBus extends RunEventBus {
   private readonly channels = new Map<string, Channel>();
+  /** Nothing in one process is ever lost in transit. */
+  readonly reconnected$: Observable<void> = NEVER;
   private cancelHandler: (runId: string) => void = () => undefined;
 
   publish(event: OrchestrationEvent): void {

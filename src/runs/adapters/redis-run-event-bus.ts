@@ -1,6 +1,6 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { Observable, Subscriber } from 'rxjs';
+import { Observable, Subject, Subscriber } from 'rxjs';
 import { isTerminalState, OrchestrationEvent } from '@app/contracts';
 import type { TenantId } from '../../persistence/run.repository';
 import { RunEventBus } from '../run-event-bus';
@@ -24,7 +24,9 @@ const CANCEL = 'x';
  * Redis too, so every subscriber on every node sees one order. One `PUBLISH` per event.
  *
  * Pub/sub forgets what it could not deliver while a connection was down: a subscriber may then
- * miss events, which the port allows (`RunEventsService` fills gaps from the store).
+ * miss events, which the port allows. When the subscriber connection is back (ioredis reconnects
+ * and subscribes again), `reconnected$` emits once the subscription is confirmed, and every
+ * subscriber reads what it missed from the store (`RunEventsService`, `RunSubscriptions`).
  */
 export class RedisRunEventBus extends RunEventBus implements OnApplicationShutdown {
   private readonly logger = new Logger(RedisRunEventBus.name);
@@ -32,6 +34,10 @@ export class RedisRunEventBus extends RunEventBus implements OnApplicationShutdo
   private readonly executing = new Map<string, Executing>();
   private readonly subscribers = new Map<string, Set<Subscriber<OrchestrationEvent>>>();
   private cancelHandler: (runId: string) => void = () => undefined;
+  private readonly reconnects = new Subject<void>();
+  readonly reconnected$ = this.reconnects.asObservable();
+  /** Set once the first subscription is confirmed: every later `ready` is a reconnection. */
+  private connected = false;
 
   /**
    * @param publisher a connection for `PUBLISH` (may be shared with other commands).
@@ -52,11 +58,29 @@ export class RedisRunEventBus extends RunEventBus implements OnApplicationShutdo
         this.logger.warn(`Dropped a malformed message on ${channel}: ${String(error)}`);
       }
     });
+    subscriber.on('ready', () => {
+      if (this.connected) void this.resubscribed();
+    });
   }
 
   /** Subscribes to the channel; resolves once Redis confirmed it, so nothing published later is missed. */
   async connect(): Promise<void> {
     await this.subscriber.subscribe(this.channel);
+    this.connected = true;
+  }
+
+  /**
+   * Back after a break: subscribes again (ioredis does too; a second subscription of the same
+   * channel changes nothing) and, once Redis confirmed it, tells the subscribers to catch up.
+   */
+  private async resubscribed(): Promise<void> {
+    try {
+      await this.subscriber.subscribe(this.channel);
+      this.logger.warn(`Subscribed again to ${this.channel} after a break; live subscribers catch up from the store`);
+      this.reconnects.next();
+    } catch (error) {
+      this.logger.warn(`Could not subscribe again to ${this.channel} (ioredis tries again): ${String(error)}`);
+    }
   }
 
   /** After the executor has drained (an earlier shutdown phase): close the connections. */
@@ -66,6 +90,8 @@ export class RedisRunEventBus extends RunEventBus implements OnApplicationShutdo
 
   /** Ends every live subscription on this node and closes both connections. */
   async disconnect(): Promise<void> {
+    this.connected = false;
+    this.reconnects.complete();
     for (const set of this.subscribers.values()) for (const subscriber of set) subscriber.complete();
     this.subscribers.clear();
     await Promise.allSettled([this.subscriber.quit(), this.publisher.quit()]);
