@@ -16,7 +16,7 @@ import { RunJournal } from './run-journal';
 import { RunRegistry } from './run-registry';
 import { TERMINAL_STATE_OF } from './run-state';
 import { SequentialStrategy } from './sequential.strategy';
-import { validateRunRequest } from './validate-request';
+import { validateRunRequest, ValidRunRequest, withIds } from './validate-request';
 
 /** A run another node started, to go on with here. */
 export interface Takeover {
@@ -64,7 +64,7 @@ export class CampaignOrchestrator {
   ) {}
 
   /**
-   * Validates the request and starts the run.
+   * Starts the run of a request, validating it first unless `validateRunRequest` returned it.
    * @param signal cancels the run when aborted (as does `RunRegistry.cancel(runId)`).
    * @param takeover a run another node started: its stored events, replayed instead of done again
    * (see `RunJournal`), and the epoch of this node's claim. The stream goes on after the last
@@ -77,12 +77,12 @@ export class CampaignOrchestrator {
     const controller = new AbortController();
     this.registry.register(runId, controller);
     const events = new ReplaySubject<OrchestrationEvent>();
-    const executionMode = valid.executionMode ?? 'parallel';
+    const { executionMode } = valid;
     // One span per run, child of the call that started it; all of the run's work runs in its context.
     const { span, context: runContext } = startRunSpan({ runId, campaignId: valid.campaignId, executionMode });
     const journal = takeover && takeover.events.length > 0 ? new RunJournal(takeover.events) : undefined;
     const run = new RunContext(
-      { ...valid, runId, executionMode },
+      valid.runId === runId ? (valid as ValidRunRequest & { runId: string }) : withIds(valid, valid.campaignId, runId),
       this.config.orchestration,
       this.agents,
       events,

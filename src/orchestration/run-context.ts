@@ -8,7 +8,6 @@ import type {
   GeneratedArtifact,
   OrchestrationError,
   OrchestrationEvent,
-  OrchestrationRequest,
   OrchestrationState,
 } from '@app/contracts';
 import type { OrchestrationSettings } from '../config/app-config';
@@ -18,6 +17,7 @@ import { isoTimestamp } from '../common/iso-timestamp';
 import { countEvent } from '../telemetry/instruments';
 import type { TransitionLog } from '../telemetry/run-log';
 import { RunAbort } from './orchestration-errors';
+import type { ValidRunRequest } from './validate-request';
 import type { RunJournal } from './run-journal';
 import { RunState } from './run-state';
 
@@ -56,7 +56,7 @@ export class RunContext {
   private readonly releases = new Set<() => void>();
 
   constructor(
-    readonly request: Required<Pick<OrchestrationRequest, 'executionMode'>> & OrchestrationRequest & { runId: string },
+    readonly request: ValidRunRequest & { runId: string },
     readonly settings: OrchestrationSettings,
     private readonly agents: AgentSet,
     private readonly events: Subject<OrchestrationEvent>,

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { FieldError, OrchestrationRequest } from '@app/contracts';
 import { aBrief } from '../agents/testing/fixtures';
 import { OrchestrationValidationError } from './orchestration-errors';
-import { validateRunRequest, withIds } from './validate-request';
+import { isValidRunRequest, validateRunRequest, ValidRunRequest, withIds } from './validate-request';
 
 function aRequest(overrides: Record<string, unknown> = {}, brief: Record<string, unknown> = {}): OrchestrationRequest {
   return {
@@ -192,5 +192,17 @@ describe('validated requests', () => {
     expect(() => withIds(valid, ' ', 'run-9')).toThrow(OrchestrationValidationError);
     // A request that was never validated is validated whole.
     expect(() => withIds(aRequest({ selectedPlatforms: [] }), 'campaign-9', 'run-9')).toThrow(OrchestrationValidationError);
+  });
+
+  it('are known as valid only when this module returned them: a cast or a JSON round trip (a queued job) is not', () => {
+    const valid = withIds(validateRunRequest(aRequest()), 'campaign-9', 'run-9');
+    const readBack = JSON.parse(JSON.stringify(valid)) as ValidRunRequest;
+
+    expect(isValidRunRequest(valid)).toBe(true);
+    expect(isValidRunRequest(readBack)).toBe(false);
+    expect(isValidRunRequest({ ...aRequest(), executionMode: 'parallel' } as ValidRunRequest)).toBe(false);
+    const revalidated = validateRunRequest(readBack);
+    expect(revalidated).not.toBe(readBack);
+    expect(revalidated).toEqual(valid);
   });
 });

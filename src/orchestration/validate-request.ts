@@ -17,13 +17,28 @@ function campaignIdErrors(campaignId: unknown): FieldError[] {
   return typeof campaignId === 'string' && campaignId.trim() !== '' ? [] : [{ field: 'campaignId', message: 'campaignId must be a non-empty string' }];
 }
 
-/** Requests this module validated; they are frozen, so they stay valid. */
-const validated = new WeakSet<OrchestrationRequest>();
+declare const VALID: unique symbol;
 
-function sealed<T extends OrchestrationRequest>(request: T): T {
+/**
+ * A run request that `validateRunRequest` returned: valid against DOMAIN.md's rules, normalised
+ * (trimmed, `executionMode` set) and deeply frozen. Only this module makes one; the engine's
+ * internals take nothing else. The brand is a type: at run time this module also remembers every
+ * request it returned, so a cast cannot pass an unchecked request off as a valid one.
+ */
+export type ValidRunRequest = OrchestrationRequest & { readonly executionMode: NonNullable<OrchestrationRequest['executionMode']>; readonly [VALID]: true };
+
+/** Requests this module validated; they are frozen, so they stay valid. */
+const validated = new WeakSet<object>();
+
+function sealed<T extends OrchestrationRequest>(request: T): T & ValidRunRequest {
   const frozen = deepFreeze(request);
   validated.add(frozen);
-  return frozen;
+  return frozen as T & ValidRunRequest;
+}
+
+/** True for a request `validateRunRequest` returned. */
+export function isValidRunRequest(request: OrchestrationRequest): request is ValidRunRequest {
+  return validated.has(request);
 }
 
 function deepFreeze<T>(value: T): T {
@@ -39,8 +54,8 @@ function deepFreeze<T>(value: T): T {
  * before (frozen) is returned as it is, without validating it again.
  * @throws OrchestrationValidationError naming each invalid field.
  */
-export function validateRunRequest(request: OrchestrationRequest): OrchestrationRequest {
-  if (validated.has(request)) return request;
+export function validateRunRequest(request: OrchestrationRequest): ValidRunRequest {
+  if (isValidRunRequest(request)) return request;
   if (request === null || typeof request !== 'object') throw new OrchestrationValidationError([{ field: '(body)', message: 'must be an object' }]);
   const dto = plainToInstance(RunRequestDto, request);
   const errors = fieldErrors(validateSync(dto, { whitelist: true, forbidUnknownValues: true }));
@@ -60,8 +75,8 @@ export function validateRunRequest(request: OrchestrationRequest): Orchestration
  * checked, the rest was); any other request is validated whole.
  * @throws OrchestrationValidationError
  */
-export function withIds(request: OrchestrationRequest, campaignId: string, runId: string): OrchestrationRequest & { runId: string } {
-  if (!validated.has(request)) return withIds(validateRunRequest({ ...request, campaignId }), campaignId, runId);
+export function withIds(request: OrchestrationRequest, campaignId: string, runId: string): ValidRunRequest & { runId: string } {
+  if (!isValidRunRequest(request)) return withIds(validateRunRequest({ ...request, campaignId }), campaignId, runId);
   const errors = campaignIdErrors(campaignId);
   if (errors.length > 0) throw new OrchestrationValidationError(errors);
   return sealed({ ...request, campaignId, runId });

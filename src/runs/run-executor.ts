@@ -2,17 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { context } from '@opentelemetry/api';
-import { isTerminalState, OrchestrationEvent, OrchestrationRequest } from '@app/contracts';
+import { isTerminalState, OrchestrationEvent } from '@app/contracts';
 import { AppConfig } from '../config/app-config';
 import { CampaignOrchestrator, RunExecution } from '../orchestration/campaign-orchestrator.service';
 import { RunRegistry } from '../orchestration/run-registry';
+import type { ValidRunRequest } from '../orchestration/validate-request';
 import { LeaseClaim, RunRepository, TenantId } from '../persistence/run.repository';
 import { LeaseLostError } from '../persistence/store-errors';
 import { RunEventBus } from './run-event-bus';
 import { writeInBatches } from './write-in-batches';
 
 /** A validated request of a stored run: its campaign and run ids are set. */
-export type StoredRunRequest = OrchestrationRequest & { runId: string };
+export type StoredRunRequest = ValidRunRequest & { runId: string };
 
 /**
  * How a run left this node: `ended` (its end is stored, or its failure handled), `lost` (another

@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Queue, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { withIds } from '../../orchestration/validate-request';
 import type { LeaseClaim, RunLease, RunRepository } from '../../persistence/run.repository';
 import { LeaseLostError, StoreConflictError } from '../../persistence/store-errors';
 import type { RunExecutor } from '../run-executor';
@@ -11,6 +12,15 @@ export interface BullMqRunQueueSettings {
   prefix: string;
   concurrency: number;
   leaseMs: number;
+}
+
+/**
+ * A job's data as read back from Redis: plain JSON, no longer known as validated, so validated
+ * again (a job queued by another version of the server, or altered, fails here, and so does its job).
+ * @throws OrchestrationValidationError
+ */
+function readJob(data: RunJob): RunJob {
+  return { tenantId: data.tenantId, request: withIds(data.request, data.request.campaignId, data.request.runId) };
 }
 
 /** The queue's name under the prefix. */
@@ -94,7 +104,7 @@ export class BullMqRunQueue extends RunQueue implements OnApplicationBootstrap, 
   async withdraw(runId: string): Promise<RunJob | undefined> {
     const job = await this.queue.getJob(runId);
     if (!job || (await this.queue.remove(runId)) !== 1) return undefined;
-    return job.data as RunJob;
+    return readJob(job.data);
   }
 
   async ping(): Promise<void> {
@@ -108,7 +118,7 @@ export class BullMqRunQueue extends RunQueue implements OnApplicationBootstrap, 
    * waiting list, where the next free worker (on another node) takes it at once.
    */
   private async process(job: Job<RunJob>, token?: string): Promise<void> {
-    const { tenantId, request } = job.data;
+    const { tenantId, request } = readJob(job.data);
     const lease = await this.claim(tenantId, request.runId, this.executor.claim);
     if (!lease) return;
     const stored = lease.epoch > 1 ? await this.repository.listEvents(tenantId, request.runId, 0) : [];
