@@ -1,13 +1,18 @@
 import type { ErrorCode } from '@app/contracts';
 
-/** A failed LLM call, after the adapter's own retries. */
+/**
+ * A failed LLM call, after the adapter's own retries. Its `message` is ours, safe to show to
+ * clients; the provider's own text, which can carry secrets (some gateways echo the caller's key
+ * in a 401), is only in `detail`, redacted, for the logs. It keeps no `cause` for the same reason.
+ */
 export class LlmError extends Error {
   constructor(
     readonly code: Extract<ErrorCode, 'LLM_RATE_LIMITED' | 'LLM_UNAVAILABLE' | 'LLM_TIMEOUT' | 'LLM_REQUEST_FAILED'>,
     message: string,
-    options?: { cause?: unknown },
+    /** What the provider said, redacted: for logs only. */
+    readonly detail?: string,
   ) {
-    super(message, options);
+    super(message);
     this.name = 'LlmError';
   }
 }

@@ -156,6 +156,20 @@ describe('LLM clients', () => {
         expect(server.requests).toHaveLength(2);
       });
 
+      it.each([
+        ['OpenAI-compatible (Authorization: Bearer)', () => openAiClient(server, {}, 0), OPENAI.apiKey],
+        ['Azure (api-key)', () => azureClient(server, {}, 0), AZURE.apiKey],
+      ])('keeps the key out of the error when a gateway echoes it in a 401 (%s): our message for clients, the provider text redacted for logs', async (_name, client, key) => {
+        server.respondWith(reply.status(401, { message: 'Incorrect API key provided:', echoAuthorization: true }));
+        const { error } = await rejection(client().complete(agentRequest('copy')));
+
+        expect(server.requests[0].headers.authorization ?? server.requests[0].headers['api-key']).toContain(key);
+        expect(error).toBeInstanceOf(LlmError);
+        expect(error).toMatchObject({ code: 'LLM_REQUEST_FAILED', message: 'The model endpoint refused the call (HTTP 401)' });
+        expect((error as LlmError).detail).toContain('Incorrect API key provided:');
+        expect(JSON.stringify({ ...(error as LlmError), message: (error as Error).message, stack: (error as Error).stack })).not.toContain(key);
+      });
+
       it('rejects with LLM_RATE_LIMITED when the server keeps rate-limiting', async () => {
         server.respondWith(reply.status(429));
         const { error } = await rejection(openAiClient(server, {}, 2).complete(agentRequest('copy')));

@@ -102,15 +102,19 @@ export const reply = {
 
   /**
    * An error status with an OpenAI error body. `retryAfterMs` (default 0) is sent as the
-   * `retry-after-ms` header, which the SDK uses as its backoff instead of ~0.5 s+.
+   * `retry-after-ms` header, which the SDK uses as its backoff instead of ~0.5 s+. `message`
+   * replaces the error's text (`echoAuthorization`: with the request's `Authorization` header in
+   * it, as some gateways answer a 401).
    */
-  status(status: number, options: { retryAfterMs?: number | null; delayMs?: number } = {}): Behaviour {
+  status(status: number, options: { retryAfterMs?: number | null; delayMs?: number; message?: string; echoAuthorization?: boolean } = {}): Behaviour {
     return async (exchange) => {
       if (!(await exchange.wait(options.delayMs ?? 0))) return;
       const retryAfterMs = options.retryAfterMs === undefined ? 0 : options.retryAfterMs;
       const headers: Record<string, string> = retryAfterMs === null ? {} : { 'retry-after-ms': String(retryAfterMs) };
       const type = status === 429 ? 'rate_limit_exceeded' : status >= 500 ? 'server_error' : 'invalid_request_error';
-      sendJson(exchange.res, status, { error: { message: `Test server says ${status}`, type, param: null, code: type } }, headers);
+      const echoed = options.echoAuthorization ? ` ${String(exchange.request.headers.authorization ?? exchange.request.headers['api-key'] ?? '')}` : '';
+      const message = `${options.message ?? `Test server says ${status}`}${echoed}`;
+      sendJson(exchange.res, status, { error: { message, type, param: null, code: type } }, headers);
     };
   },
 

@@ -1,7 +1,9 @@
 import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsBase } from 'openai/resources/chat/completions';
 import { LlmClient, LlmRequest, LlmResponse, LlmUsage } from '../llm-client';
+import { Logger } from '@nestjs/common';
 import { LlmAbortedError, LlmError } from '../llm-errors';
+import { redactSecrets } from '../redact';
 
 /** Options shared by the HTTP adapters. */
 export interface OpenAiChatOptions {
@@ -23,6 +25,7 @@ const NO_USAGE: LlmUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 
  */
 export abstract class OpenAiChatClient extends LlmClient {
   readonly judges = true;
+  private readonly logger = new Logger('LlmClient');
 
   protected constructor(
     protected readonly client: OpenAI,
@@ -63,8 +66,10 @@ export abstract class OpenAiChatClient extends LlmClient {
       return await Promise.race([work, aborted]);
     } catch (error) {
       if (request.signal.aborted) throw new LlmAbortedError(request.signal.reason);
-      if (timedOut) throw new LlmError('LLM_TIMEOUT', timeoutMessage, { cause: error });
-      throw toLlmError(error);
+      if (timedOut) throw new LlmError('LLM_TIMEOUT', timeoutMessage);
+      const failure = toLlmError(error, [this.client.apiKey ?? undefined]);
+      this.logger.warn(`LLM call failed (${failure.code}): ${failure.detail ?? failure.message}`);
+      throw failure;
     } finally {
       clearTimeout(deadline);
       request.signal.removeEventListener('abort', onCallerAbort);
@@ -108,14 +113,30 @@ function toUsage(usage: OpenAI.CompletionUsage | undefined | null): LlmUsage {
   return { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens, totalTokens: usage.total_tokens };
 }
 
-/** Maps an SDK error (after its retries) to an `LlmError` with a stable code. */
-export function toLlmError(error: unknown): LlmError {
+/** What each failure says to clients: ours, never the provider's text. */
+const MESSAGES: Record<LlmError['code'], string> = {
+  LLM_TIMEOUT: 'The model endpoint did not answer in time',
+  LLM_RATE_LIMITED: 'The model endpoint is rate-limiting the calls',
+  LLM_UNAVAILABLE: 'The model endpoint is unavailable',
+  LLM_REQUEST_FAILED: 'The model endpoint refused the call',
+};
+
+/**
+ * Maps an SDK error (after its retries) to an `LlmError` with a stable code and our message (with
+ * the HTTP status, when there was one); the provider's text goes to `detail` with `secrets` and
+ * anything that looks like a credential redacted.
+ */
+export function toLlmError(error: unknown, secrets: readonly (string | undefined)[] = []): LlmError {
   if (error instanceof LlmError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof OpenAI.APIConnectionTimeoutError) return new LlmError('LLM_TIMEOUT', message, { cause: error });
-  if (error instanceof OpenAI.RateLimitError) return new LlmError('LLM_RATE_LIMITED', message, { cause: error });
-  if (error instanceof OpenAI.InternalServerError || error instanceof OpenAI.APIConnectionError) {
-    return new LlmError('LLM_UNAVAILABLE', message, { cause: error });
-  }
-  return new LlmError('LLM_REQUEST_FAILED', message, { cause: error });
+  const detail = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
+  const status = error instanceof OpenAI.APIError && typeof error.status === 'number' ? ` (HTTP ${error.status})` : '';
+  const code: LlmError['code'] =
+    error instanceof OpenAI.APIConnectionTimeoutError
+      ? 'LLM_TIMEOUT'
+      : error instanceof OpenAI.RateLimitError
+        ? 'LLM_RATE_LIMITED'
+        : error instanceof OpenAI.InternalServerError || error instanceof OpenAI.APIConnectionError
+          ? 'LLM_UNAVAILABLE'
+          : 'LLM_REQUEST_FAILED';
+  return new LlmError(code, `${MESSAGES[code]}${status}`, detail);
 }

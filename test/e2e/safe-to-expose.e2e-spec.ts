@@ -1,0 +1,50 @@
+import type { OrchestrationEvent } from '@app/contracts';
+import { eventually, httpRequest, removeDir, runInput, tempDir } from '../support/e2e-app';
+import { reply } from '../support/openai-test-behaviours';
+import { OpenAiTestServer } from '../support/openai-test-server';
+import { spawnServer, type ServerProcess } from '../support/server-process';
+
+/** What leaves the server, tried as a careless or hostile client would, against its own process. */
+describe('Safe to expose (e2e)', () => {
+  const llm = new OpenAiTestServer();
+  let dir: string;
+  let server: ServerProcess | undefined;
+
+  beforeAll(() => llm.start());
+  afterAll(() => llm.stop());
+  beforeEach(() => (dir = tempDir('orchestrator-exposed-')));
+  afterEach(async () => {
+    llm.reset();
+    await server?.stop();
+    server = undefined;
+    removeDir(dir);
+  });
+
+  it('keeps the LLM key out of events, run records and logs when the endpoint echoes it in a 401', async () => {
+    const key = 'sk-e2e-secret-0123456789abcdef';
+    llm.respondWith(reply.status(401, { message: 'Incorrect API key provided:', echoAuthorization: true }));
+    server = await spawnServer({
+      cwd: dir,
+      env: { PORT: '0', LOG_LEVEL: 'debug', LLM_PROVIDER: 'openai', OPENAI_BASE_URL: llm.openAiBaseUrl, OPENAI_API_KEY: key, LLM_MAX_RETRIES: '0' },
+    });
+
+    const started = await httpRequest(server.baseUrl, 'POST', '/api/runs', { json: runInput() });
+    const { runId, campaignId } = started.body as { runId: string; campaignId: string };
+    const run = await eventually(async () => {
+      const answer = await httpRequest(server!.baseUrl, 'GET', `/api/runs/${runId}`);
+      return ['queued', 'running'].includes(answer.body.status) ? undefined : answer;
+    }, 'the end of the run');
+    const events = await httpRequest<OrchestrationEvent[]>(server.baseUrl, 'GET', `/api/runs/${runId}/events`);
+    const history = await httpRequest(server.baseUrl, 'GET', `/api/campaigns/${campaignId}/runs`);
+
+    // The endpoint did get the key and did echo it.
+    expect(llm.requests[0].headers.authorization).toBe(`Bearer ${key}`);
+    expect(run.body.status).toBe('failed');
+    expect(events.body.some((event) => event.message.includes('The model endpoint refused the call (HTTP 401)'))).toBe(true);
+    for (const exposed of [JSON.stringify(run.body), JSON.stringify(events.body), JSON.stringify(history.body)]) expect(exposed).not.toContain(key);
+    const { stdout, stderr } = server.output();
+    // The provider's text is logged, redacted.
+    expect(stdout).toContain('Incorrect API key provided: Bearer ***');
+    expect(stdout + stderr).not.toContain(key);
+  });
+});
