@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { RequestMethod, ValidationPipe } from '@nestjs/common';
+import { Logger as NestLogger, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -10,9 +10,25 @@ import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { DomainError } from './common/domain-error';
+import { InputValidationPipe } from './common/validate-dto';
 import { sendProblem, toProblem } from './http/problem-details.filter';
-import { fieldErrors } from './orchestration/validate-request';
 import { ConfiguredIoAdapter } from './realtime/socket-io.adapter';
+
+const bodyLog = new NestLogger('HTTP');
+
+/** Media types of the bodies the API reads. */
+const JSON_TYPES = ['application/json', 'application/*+json'];
+
+/**
+ * A body that is not JSON (a form, `text/plain`, none named) sent to the API gets 415 rather than
+ * being read as empty and answered with every field missing. Requests without a body pass.
+ */
+function refuseNonJsonBodies(request: Request, response: Response, next: NextFunction): void {
+  const length = Number(request.headers['content-length'] ?? (request.headers['transfer-encoding'] ? 1 : 0));
+  if (!request.path.startsWith('/api/') || !(length > 0) || request.is(JSON_TYPES)) return next();
+  const type = request.headers['content-type'] ?? 'none';
+  sendProblem(response, toProblem(new DomainError('UNSUPPORTED_MEDIA_TYPE', `The request body must be application/json (got ${type})`)));
+}
 
 /** The folder of the live progress page, from source or from dist. */
 function publicDir(): string {
@@ -30,22 +46,15 @@ export async function createApp(override?: AppConfig, logDestination?: Destinati
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(override, logDestination), { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
   const config = app.get(AppConfig);
-  app.use(json({ limit: config.http.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
-  app.use((error: unknown, _request: Request, response: Response, next: NextFunction) => {
+  app.use(json({ limit: config.http.bodyLimitBytes, type: JSON_TYPES }));
+  app.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
     if (!error) return next();
-    sendProblem(response, toProblem(error));
+    const problem = toProblem(error);
+    bodyLog.warn(`${request.method} ${request.path}: refused its body (${problem.code}): ${problem.detail}`);
+    sendProblem(response, problem);
   });
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      transform: true,
-      forbidUnknownValues: true,
-      exceptionFactory: (errors) => {
-        const fields = fieldErrors(errors);
-        return new DomainError('VALIDATION_FAILED', `Invalid input: ${fields.map((e) => `${e.field}: ${e.message}`).join('; ')}`, fields);
-      },
-    }),
-  );
+  app.use(refuseNonJsonBodies);
+  app.useGlobalPipes(new InputValidationPipe());
   app.setGlobalPrefix('api', { exclude: [{ path: '/', method: RequestMethod.GET }, { path: 'metrics', method: RequestMethod.GET }] });
   app.useStaticAssets(publicDir(), { index: 'index.html' });
   app.useWebSocketAdapter(new ConfiguredIoAdapter(app));

@@ -15,8 +15,16 @@ describe(toProblem.name, () => {
     [new StoreError('disk full'), 503, 'STORE_ERROR'],
     [new NotFoundException('Cannot GET /x'), 404, 'NOT_FOUND'],
     [new PayloadTooLargeException(), 413, 'PAYLOAD_TOO_LARGE'],
-    [Object.assign(new Error('too large'), { type: 'entity.too.large' }), 413, 'PAYLOAD_TOO_LARGE'],
-    [Object.assign(new SyntaxError('Unexpected token'), { type: 'entity.parse.failed' }), 400, 'VALIDATION_FAILED'],
+    // body-parser's errors, as http-errors builds them: a status and a type.
+    [Object.assign(new Error('too large'), { type: 'entity.too.large', status: 413 }), 413, 'PAYLOAD_TOO_LARGE'],
+    [Object.assign(new SyntaxError('Unexpected token'), { type: 'entity.parse.failed', status: 400 }), 400, 'VALIDATION_FAILED'],
+    [Object.assign(new Error('unsupported content encoding "xyz"'), { type: 'encoding.unsupported', status: 415 }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    [Object.assign(new Error('unsupported charset "KLINGON"'), { type: 'charset.unsupported', status: 415 }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    [Object.assign(new Error('request aborted'), { type: 'request.aborted', status: 400 }), 400, 'VALIDATION_FAILED'],
+    // zlib's, when a body is not what its Content-Encoding says.
+    [Object.assign(new Error('incorrect header check'), { code: 'Z_DATA_ERROR', errno: -3 }), 400, 'VALIDATION_FAILED'],
+    // A server-side failure with a type stays a 500.
+    [Object.assign(new Error('stream is not readable'), { type: 'stream.not.readable', status: 500 }), 500, 'INTERNAL_ERROR'],
   ])('maps %p to %i %s', (error, status, code) => {
     const problem = toProblem(error);
     expect(problem).toMatchObject({ status, code });

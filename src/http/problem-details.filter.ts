@@ -13,11 +13,45 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   RUN_ACTIVE: 409,
   RUN_ALREADY_FINISHED: 409,
   PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   SERVICE_UNAVAILABLE: 503,
   STORE_ERROR: 503,
 };
 
-const CODE_OF_STATUS: Record<number, ErrorCode> = { 400: 'VALIDATION_FAILED', 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', 413: 'PAYLOAD_TOO_LARGE', 503: 'SERVICE_UNAVAILABLE' };
+const CODE_OF_STATUS: Record<number, ErrorCode> = {
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHORIZED',
+  404: 'NOT_FOUND',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+/** A body parser's error (`http-errors`): a client error with a `type` saying what was wrong with the body. */
+interface BodyParserError {
+  type: string;
+  status: number;
+  message: string;
+}
+
+function isBodyParserError(error: unknown): error is BodyParserError {
+  const candidate = error as Partial<BodyParserError> | null;
+  return typeof candidate?.type === 'string' && typeof candidate.status === 'number' && candidate.status >= 400 && candidate.status < 500;
+}
+
+/** A failed inflate of a request body (`Z_DATA_ERROR`, `Z_BUF_ERROR`…): it was not what its Content-Encoding said. */
+function isZlibError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('Z_');
+}
+
+/** What each body-parser error says to the client (others: the parser's own message, which names no internals). */
+const BODY_ERRORS: Record<string, [ErrorCode, string]> = {
+  'entity.too.large': ['PAYLOAD_TOO_LARGE', 'The request body is too large'],
+  'entity.parse.failed': ['VALIDATION_FAILED', 'The request body is not valid JSON'],
+  'encoding.unsupported': ['UNSUPPORTED_MEDIA_TYPE', 'The request body has a Content-Encoding the server does not accept (identity, gzip, deflate or br)'],
+  'charset.unsupported': ['UNSUPPORTED_MEDIA_TYPE', 'The request body has a charset the server does not accept (utf-8)'],
+};
 
 /** An RFC 9457 problem detail, with the error code and the invalid fields. */
 export interface ProblemDetails {
@@ -44,11 +78,14 @@ export function toProblem(error: unknown): ProblemDetails {
     status = error.getStatus();
     code = CODE_OF_STATUS[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'VALIDATION_FAILED');
     detail = error.message;
-  } else if ((error as { type?: string })?.type === 'entity.too.large') {
-    [status, code, detail] = [413, 'PAYLOAD_TOO_LARGE', 'The request body is too large'];
-  } else if ((error as { type?: string })?.type === 'entity.parse.failed') {
-    [status, code, detail] = [400, 'VALIDATION_FAILED', 'The request body is not valid JSON'];
-    errors = [{ field: '(body)', message: 'is not valid JSON' }];
+  } else if (isZlibError(error)) {
+    [status, code, detail] = [400, 'VALIDATION_FAILED', 'The request body could not be decompressed as its Content-Encoding says'];
+    errors = [{ field: '(body)', message: 'could not be decompressed' }];
+  } else if (isBodyParserError(error)) {
+    // A corrupt compressed body fails while it is inflated: a 400 like any unreadable body.
+    [code, detail] = BODY_ERRORS[error.type] ?? ['VALIDATION_FAILED', `The request body could not be read: ${error.message}`];
+    status = STATUS[code]!;
+    if (code === 'VALIDATION_FAILED') errors = [{ field: '(body)', message: error.type === 'entity.parse.failed' ? 'is not valid JSON' : 'could not be read' }];
   }
   const title = code.toLowerCase().replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
   return { type: `urn:campaign-orchestrator:problem:${code.toLowerCase().replace(/_/g, '-')}`, title, status, detail, code, ...(errors ? { errors } : {}) };

@@ -70,7 +70,7 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   @SubscribeMessage('run:start')
   async start(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown, @Ack() ack: AckFn): Promise<void> {
     await this.answer(ack, payload, async () => {
-      const started = await this.runs.start(this.state(socket).tenantId, validateDto(StartRunDto, payload));
+      const started = await this.runs.start(this.state(socket).tenantId, await validateDto(StartRunDto, payload));
       return { answer: { ok: true as const, runId: started.runId, campaignId: started.campaignId }, afterAck: () => this.subscriptions.follow(socket, this.state(socket).tenantId, started.runId, 0) };
     });
   }
@@ -78,7 +78,7 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   @SubscribeMessage('run:subscribe')
   async subscribe(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown, @Ack() ack: AckFn): Promise<void> {
     await this.answer(ack, payload, async () => {
-      const { runId, afterSeq = 0 } = validateDto(SubscribeDto, payload);
+      const { runId, afterSeq = 0 } = await validateDto(SubscribeDto, payload);
       const run = await this.runs.get(this.state(socket).tenantId, runId);
       const { versions: _versions, auditReports: _reports, artifacts: _artifacts, ...summary } = run;
       return { answer: { ok: true as const, run: summary }, afterAck: () => this.subscriptions.follow(socket, this.state(socket).tenantId, runId, afterSeq) };
@@ -88,7 +88,7 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   @SubscribeMessage('run:unsubscribe')
   async unsubscribe(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown, @Ack() ack: AckFn): Promise<void> {
     await this.answer(ack, payload, async () => {
-      const { runId } = validateDto(RunRefDto, payload);
+      const { runId } = await validateDto(RunRefDto, payload);
       await this.runs.get(this.state(socket).tenantId, runId);
       this.subscriptions.unfollow(socket, runId);
       return { answer: { ok: true as const } };
@@ -98,7 +98,7 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   @SubscribeMessage('run:cancel')
   async cancel(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown, @Ack() ack: AckFn): Promise<void> {
     await this.answer(ack, payload, async () => {
-      const { runId } = validateDto(RunRefDto, payload);
+      const { runId } = await validateDto(RunRefDto, payload);
       const { status } = await this.runs.cancel(this.state(socket).tenantId, runId);
       return { answer: { ok: true as const, status } };
     });

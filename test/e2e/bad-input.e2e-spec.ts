@@ -64,7 +64,8 @@ describe('Bad input (e2e)', () => {
       expectProblem(await app.http('POST', '/api/runs', { raw: '{"campaign": {"name": "x",' }), 400, 'VALIDATION_FAILED', ['(body)']);
       expectProblem(await app.http('POST', '/api/campaigns', { raw: '"just a string"' }), 400, 'VALIDATION_FAILED');
       expectProblem(await app.http('POST', '/api/runs', { raw: '[1, 2]' }), 400, 'VALIDATION_FAILED');
-      expectProblem(await app.http('POST', '/api/runs', { raw: 'campaign=x', contentType: 'text/plain' }), 400, 'VALIDATION_FAILED');
+      expectProblem(await app.http('POST', '/api/runs', { raw: 'campaign=x', contentType: 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+      expectProblem(await app.http('POST', '/api/runs', { raw: 'campaign=x', contentType: 'application/x-www-form-urlencoded' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
       const tooLarge = runInput();
       tooLarge.campaign.brief.productDetails = 'p'.repeat(3000);
       expectProblem(await app.http('POST', '/api/runs', { json: tooLarge }), 413, 'PAYLOAD_TOO_LARGE');
@@ -185,5 +186,46 @@ describe('Bad input (e2e)', () => {
       expect(client.connected).toBe(true);
     });
   });
-});
 
+  describe('bodies that break parsers', () => {
+    /** `levels` arrays nested in one another: a few bytes each, far under the size limits. */
+    const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+    let roomy: E2eApp;
+    let client: RunSocket;
+    beforeAll(async () => {
+      roomy = await startApp();
+      client = await roomy.connect();
+    });
+    afterAll(() => roomy?.close());
+
+    it('deeply nested JSON is a 400 (REST) and a VALIDATION_FAILED ack (socket), never a stack overflow', async () => {
+      const raw = `{"campaign":${nested(4000)},"selectedPlatforms":["x"]}`;
+      const rest = await roomy.http('POST', '/api/runs', { raw });
+      expectProblem(rest, 400, 'VALIDATION_FAILED', ['(body)']);
+      expect(messageOf(rest, '(body)')).toBe('nests deeper than 32 levels');
+
+      const ack = await client.start(JSON.parse(raw));
+      expectAckError(ack, 'VALIDATION_FAILED', ['(payload)']);
+      expectAckError(await client.send('run:unsubscribe', { runId: JSON.parse(nested(4000)) }), 'VALIDATION_FAILED');
+      // A realistic depth still passes.
+      expect((await roomy.http('POST', '/api/runs', { json: runInput() })).status).toBe(202);
+    });
+
+    it('prototype keys are stripped alike on both paths: a nested constructor key is a validation matter, not a crash', async () => {
+      expectAckError(await client.send('run:unsubscribe', { a: { constructor: 1 } }), 'VALIDATION_FAILED', ['runId']);
+      expectProblem(await roomy.http('POST', '/api/runs', { json: { a: { constructor: 1 } } }), 400, 'VALIDATION_FAILED', ['campaign']);
+      const withConstructor = runInput();
+      Object.assign(withConstructor.campaign.brief, { constructor: { prototype: 1 } });
+      expect((await roomy.http('POST', '/api/runs', { json: withConstructor })).status).toBe(202);
+      expect(await client.start(withConstructor)).toEqual(expect.objectContaining({ ok: true }));
+    });
+
+    it.each([
+      ['an unknown Content-Encoding', { 'content-encoding': 'xyz' }, '{}', 415, 'UNSUPPORTED_MEDIA_TYPE'],
+      ['gzip over bytes that are not gzip', { 'content-encoding': 'gzip' }, 'plain', 400, 'VALIDATION_FAILED'],
+      ['an unknown charset', { 'content-type': 'application/json; charset=klingon' }, '{}', 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ])('%s is answered with a client error (4xx problem detail), not a 500', async (_name, headers, raw, status, code) => {
+      expectProblem(await roomy.http('POST', '/api/runs', { raw, headers }), status, code);
+    });
+  });
+});
