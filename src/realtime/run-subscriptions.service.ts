@@ -17,8 +17,20 @@ interface Broadcast {
   lastSeq: number;
 }
 
+/** What this node sends one socket for one run. */
+interface Follow {
+  /** The socket's own replay, then its place in the run's room; closed once the run's events have ended. */
+  subscription: Subscription;
+  /** The `seq` of the last event sent to the socket on its own (in the room, the broadcast's is later). */
+  lastSeq: number;
+  inRoom: boolean;
+}
+
 /**
- * The run subscriptions of this node's sockets. A socket has at most one subscription per run. It
+ * The run subscriptions of this node's sockets. A socket has at most one subscription per run,
+ * and gets each event of a run at most once, in `seq` order: a subscribe while subscribed (or
+ * after the end) replaces the subscription and goes on after the last event the socket got, or
+ * after `afterSeq` when that is later; only an unsubscribe forgets what the socket got. The socket
  * gets its replay on its own (`RunEventsService.stream`), then joins the run's room at the
  * hand-over, so that each live event is encoded once and written to every subscriber (ADR 0009);
  * one broadcast per run with subscribers here feeds the room from `RunEventsService.live`.
@@ -31,7 +43,7 @@ export class RunSubscriptions {
   private readonly logger = new Logger(RunSubscriptions.name);
   /** One broadcast of live events per run with subscribers in its room. */
   private readonly broadcasts = new Map<string, Broadcast>();
-  private readonly bySocket = new WeakMap<Socket, Map<string, Subscription>>();
+  private readonly bySocket = new WeakMap<Socket, Map<string, Follow>>();
   private server!: Server;
 
   constructor(private readonly events: RunEventsService) {}
@@ -42,39 +54,50 @@ export class RunSubscriptions {
   }
 
   /**
-   * Streams the run's events after `afterSeq` to the socket, replacing its earlier subscription to
-   * the run: the replay on its own, then the live events through the run's room.
+   * Streams the run's events after `afterSeq` (or after the last one the socket got, when later)
+   * to the socket, replacing its earlier subscription to the run: the replay on its own, then the
+   * live events through the run's room.
    */
   follow(socket: Socket, tenantId: TenantId, runId: string, afterSeq: number): void {
-    const subscriptions = this.of(socket);
-    subscriptions.get(runId)?.unsubscribe();
-    const replay: Subscription = this.events.stream(tenantId, runId, afterSeq, (lastSeq) => this.joinLive(socket, tenantId, runId, lastSeq)).subscribe({
-      next: (event) => this.emit(socket, event),
-      error: (error: unknown) => this.logger.warn(`Stream of run ${runId} to socket ${socket.id} failed: ${String(error)}`),
-      complete: () => {
-        if (subscriptions.get(runId) === replay) subscriptions.delete(runId);
+    const follows = this.of(socket);
+    const previous = follows.get(runId);
+    previous?.subscription.unsubscribe();
+    const follow: Follow = { subscription: Subscription.EMPTY, lastSeq: Math.max(afterSeq, previous ? this.sentTo(previous, runId) : 0), inRoom: false };
+    follows.set(runId, follow);
+    follow.subscription = this.events.stream(tenantId, runId, follow.lastSeq, (lastSeq) => this.joinLive(socket, tenantId, runId, lastSeq)).subscribe({
+      next: (event) => {
+        follow.lastSeq = event.seq;
+        this.emit(socket, event);
+      },
+      error: (error: unknown) => {
+        if (follows.get(runId) === follow) follows.delete(runId);
+        this.logger.warn(`Stream of run ${runId} to socket ${socket.id} failed: ${String(error)}`);
       },
     });
-    if (!replay.closed) subscriptions.set(runId, replay);
   }
 
-  /** Ends the socket's subscription to the run, if it has one. */
+  /** Ends the socket's subscription to the run, if it has one, and forgets what it got. */
   unfollow(socket: Socket, runId: string): void {
-    const subscriptions = this.of(socket);
-    subscriptions.get(runId)?.unsubscribe();
-    subscriptions.delete(runId);
+    const follows = this.of(socket);
+    follows.get(runId)?.subscription.unsubscribe();
+    follows.delete(runId);
   }
 
   /** Ends every subscription of a socket that went away. */
   drop(socket: Socket): void {
-    for (const subscription of this.of(socket).values()) subscription.unsubscribe();
+    for (const follow of this.of(socket).values()) follow.subscription.unsubscribe();
     this.bySocket.delete(socket);
   }
 
-  private of(socket: Socket): Map<string, Subscription> {
-    let subscriptions = this.bySocket.get(socket);
-    if (!subscriptions) this.bySocket.set(socket, (subscriptions = new Map()));
-    return subscriptions;
+  private of(socket: Socket): Map<string, Follow> {
+    let follows = this.bySocket.get(socket);
+    if (!follows) this.bySocket.set(socket, (follows = new Map()));
+    return follows;
+  }
+
+  /** The `seq` of the last event of the run that the socket got. */
+  private sentTo(follow: Follow, runId: string): number {
+    return follow.inRoom ? (this.broadcasts.get(runId)?.lastSeq ?? follow.lastSeq) : follow.lastSeq;
   }
 
   /**
@@ -84,6 +107,8 @@ export class RunSubscriptions {
    */
   private joinLive(socket: Socket, tenantId: TenantId, runId: string, lastSeq: number): void {
     const room = roomOf(runId);
+    const follow = this.of(socket).get(runId);
+    if (!follow) return;
     let broadcast = this.broadcasts.get(runId);
     if (broadcast && broadcast.lastSeq !== lastSeq) return this.follow(socket, tenantId, runId, lastSeq);
     if (!broadcast) {
@@ -105,15 +130,17 @@ export class RunSubscriptions {
       this.broadcasts.set(runId, (broadcast = started));
     }
     void socket.join(room);
-    this.of(socket).set(runId, new Subscription(() => void socket.leave(room)));
+    Object.assign(follow, { lastSeq, inRoom: true, subscription: new Subscription(() => void socket.leave(room)) });
   }
 
-  /** The run's live events have ended: its subscribers leave the room. */
+  /** The run's live events have ended: its subscribers leave the room, remembering the last event they got. */
   private endBroadcast(runId: string): void {
-    this.broadcasts.get(runId)?.subscription.unsubscribe();
+    const broadcast = this.broadcasts.get(runId);
+    broadcast?.subscription.unsubscribe();
     this.broadcasts.delete(runId);
     for (const socket of this.membersOf(runId)) {
-      this.bySocket.get(socket)?.delete(runId);
+      const follow = this.bySocket.get(socket)?.get(runId);
+      if (follow?.inRoom) Object.assign(follow, { lastSeq: broadcast?.lastSeq ?? follow.lastSeq, inRoom: false, subscription: Subscription.EMPTY });
       void socket.leave(roomOf(runId));
     }
   }
