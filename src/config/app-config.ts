@@ -43,6 +43,8 @@ export interface TelemetrySettings {
   serviceName: string;
   otlpEndpoint?: string;
   azureMonitorConnectionString?: string;
+  /** The bearer token GET /metrics needs; absent: none. */
+  metricsToken?: string;
 }
 
 /** Settings of the Cosmos DB store. Without `key`, Entra ID (DefaultAzureCredential) is used. */

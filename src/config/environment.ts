@@ -103,6 +103,15 @@ export class Environment {
   @Matches(/^[^:,\s]{16,}:[\w.-]+(,[^:,\s]{16,}:[\w.-]+)*$/, { message: 'AUTH_TOKENS must be "token:tenant" pairs separated by commas, tokens of 16+ characters' })
   AUTH_TOKENS?: string;
 
+  /**
+   * When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>` (tenant tokens do not
+   * open it: the metrics are the whole deployment's). Unset, /metrics answers without a token, as
+   * most scrapers expect inside a private network.
+   */
+  @IsOptional()
+  @Matches(/^\S{16,}$/, { message: 'METRICS_TOKEN must be 16+ characters without spaces' })
+  METRICS_TOKEN?: string;
+
   /** Largest JSON body the REST API accepts, in bytes. */
   @Transform(toInt)
   @IsInt()

@@ -230,6 +230,14 @@ describe(loadConfig.name, () => {
     });
   });
 
+  describe('METRICS_TOKEN', () => {
+    it('is optional (empty: none) and, when set, 16+ characters', () => {
+      expect(loadConfig({ METRICS_TOKEN: '' }).telemetry.metricsToken).toBeUndefined();
+      expect(loadConfig({ METRICS_TOKEN: 'scrape-token-0123456789' }).telemetry.metricsToken).toBe('scrape-token-0123456789');
+      expect(problemsOf({ METRICS_TOKEN: 'short' })).toContain('METRICS_TOKEN must be 16+ characters without spaces');
+    });
+  });
+
   describe('SHUTDOWN_MODE', () => {
     it('hands runs back only with Redis, where another node can take them over', () => {
       expect(loadConfig({ SHUTDOWN_MODE: 'handback', REDIS_URL: 'redis://127.0.0.1:6379' }).shutdown).toEqual({ mode: 'handback', graceMs: 10_000 });

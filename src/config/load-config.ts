@@ -95,6 +95,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       serviceName: env.OTEL_SERVICE_NAME,
       otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
       azureMonitorConnectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING,
+      metricsToken: env.METRICS_TOKEN,
     },
     llm: {
       provider,

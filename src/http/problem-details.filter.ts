@@ -93,6 +93,8 @@ export function toProblem(error: unknown): ProblemDetails {
 
 /** Writes `problem` as `application/problem+json`. */
 export function sendProblem(response: Response, problem: ProblemDetails): void {
+  // RFC 6750: a 401 says which scheme would be accepted.
+  if (problem.status === 401 && !response.getHeader('WWW-Authenticate')) response.setHeader('WWW-Authenticate', 'Bearer');
   response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
 }
 

@@ -9,7 +9,46 @@ import { activeRun } from './tracing';
  * Paths pino replaces with `[Redacted]`: credentials never reach a log line. Explicit paths only:
  * wildcards would make pino walk every line, one per run event.
  */
-export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["api-key"]', 'res.headers["set-cookie"]'];
+export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["api-key"]', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]'];
+
+/** Query parameters whose values are credentials, or may be: a token put in the URL by a careless client. */
+const SECRET_PARAMETER = /token|key|secret|password|passwd|auth|sig|code|credential/i;
+
+/** `url` with the values of its credential-like query parameters replaced by `[Redacted]`. */
+export function redactedUrl(url: string): string {
+  const query = url.indexOf('?');
+  if (query < 0) return url;
+  const pairs = url
+    .slice(query + 1)
+    .split('&')
+    .map((pair) => {
+      const equals = pair.indexOf('=');
+      const name = decodeName(equals < 0 ? pair : pair.slice(0, equals));
+      return equals >= 0 && SECRET_PARAMETER.test(name) ? `${pair.slice(0, equals)}=[Redacted]` : pair;
+    });
+  return `${url.slice(0, query)}?${pairs.join('&')}`;
+}
+
+function decodeName(name: string): string {
+  try {
+    return decodeURIComponent(name.replace(/\+/g, ' '));
+  } catch {
+    return name;
+  }
+}
+
+/** The query object with the same values redacted. */
+function redactedQuery(query: unknown): unknown {
+  if (!query || typeof query !== 'object') return query;
+  return Object.fromEntries(Object.entries(query).map(([name, value]) => [name, SECRET_PARAMETER.test(name) ? '[Redacted]' : value]));
+}
+
+/** The request as pino-http logs it (its standard serializer's output), without credentials in its URL. */
+function requestWithoutSecrets(req: { url?: string; query?: unknown }): unknown {
+  if (typeof req.url === 'string') req.url = redactedUrl(req.url);
+  if ('query' in req) req.query = redactedQuery(req.query);
+  return req;
+}
 
 /** The run, trace and span of the active context, on every log line written inside a run or a request. */
 export function logContext(): Record<string, string> {
@@ -56,6 +95,7 @@ export function loggerParams(output: LogOutput): Params {
       quietReqLogger: true,
       level: output.level,
       redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
+      serializers: { req: requestWithoutSecrets },
       mixin: logContext,
       autoLogging: { ignore: (req) => /^\/(api\/health|metrics)/.test(req.url ?? '') },
       stream: output.stream,

@@ -47,4 +47,43 @@ describe('Safe to expose (e2e)', () => {
     expect(stdout).toContain('Incorrect API key provided: Bearer ***');
     expect(stdout + stderr).not.toContain(key);
   });
+
+  it('does not log a token a client put in the query string or an x-api-key header', async () => {
+    server = await spawnServer({ cwd: dir, env: { PORT: '0', LOG_LEVEL: 'info' } });
+
+    const answer = await httpRequest(server.baseUrl, 'GET', '/api/runs/no-such-run/events?afterSeq=1&access_token=query-secret-0123&api_key=key-secret-4567', {
+      headers: { 'x-api-key': 'header-secret-89ab' },
+    });
+
+    expect(answer.status).toBe(404);
+    const { stdout } = await eventually(async () => (server!.output().stdout.includes('no-such-run') ? server!.output() : undefined), 'the request log line');
+    expect(stdout).toContain('/api/runs/no-such-run/events?afterSeq=1&access_token=[Redacted]&api_key=[Redacted]');
+    for (const secret of ['query-secret-0123', 'key-secret-4567', 'header-secret-89ab']) expect(stdout).not.toContain(secret);
+  });
+
+  it('with AUTH_TOKENS, opens /metrics only with METRICS_TOKEN (not a tenant token); the page and the API description are public by design', async () => {
+    const tenant = 'tenant-token-0123456789';
+    const metrics = 'metrics-token-0123456789';
+    server = await spawnServer({ cwd: dir, env: { PORT: '0', AUTH_TOKENS: `${tenant}:acme`, METRICS_TOKEN: metrics } });
+    const get = (path: string, token?: string) => httpRequest(server!.baseUrl, 'GET', path, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+
+    const refused = await get('/metrics');
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toBe('Bearer realm="metrics"');
+    expect(refused.body).toMatchObject({ code: 'UNAUTHORIZED' });
+    expect((await get('/metrics', tenant)).status).toBe(401);
+    const scraped = await get('/metrics', metrics);
+    expect(scraped.status).toBe(200);
+    expect(scraped.text).toContain('# TYPE');
+    expect((await get('/api/campaigns')).status).toBe(401);
+    expect((await get('/api/campaigns', tenant)).status).toBe(200);
+    expect((await get('/api/docs-json')).status).toBe(200);
+    expect((await get('/')).status).toBe(200);
+  });
+
+  it('without METRICS_TOKEN, /metrics answers scrapers without a token', async () => {
+    server = await spawnServer({ cwd: dir, env: { PORT: '0', AUTH_TOKENS: 'tenant-token-0123456789:acme' } });
+
+    expect((await httpRequest(server.baseUrl, 'GET', '/metrics')).status).toBe(200);
+  });
 });
