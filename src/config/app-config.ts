@@ -79,7 +79,8 @@ export interface OrchestrationSettings {
 export abstract class AppConfig {
   abstract readonly nodeEnv: 'development' | 'production' | 'test';
   abstract readonly http: { host: string; port: number; bodyLimitBytes: number };
-  abstract readonly socket: { maxMessageBytes: number };
+  /** Limits per socket: message size, messages per second, runs followed at once, bytes queued for it. */
+  abstract readonly socket: { maxMessageBytes: number; messagesPerSecond: number; maxSubscriptions: number; maxBufferedBytes: number };
   abstract readonly store: { dataDir: string; cosmos?: CosmosSettings };
   /** Redis, shared by the nodes of a scale-out deployment; absent: one embedded process. */
   abstract readonly redis?: { url: string; prefix: string };

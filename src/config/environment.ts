@@ -124,6 +124,28 @@ export class Environment {
   @Min(1024)
   SOCKET_MAX_MESSAGE_BYTES: number = 100 * 1024;
 
+  /** Messages one socket may send per second; more get a RATE_LIMITED ack (the handler does not run). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SOCKET_MESSAGES_PER_SECOND: number = 20;
+
+  /** Runs one socket may follow at once; one more gets a TOO_MANY_SUBSCRIPTIONS ack. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SOCKET_MAX_SUBSCRIPTIONS: number = 100;
+
+  /**
+   * Bytes the server may hold for one socket that does not read what it is sent (its client or
+   * network is too slow); past it the socket is disconnected (it may reconnect and resume with
+   * afterSeq), so one client cannot grow the server's memory without bound.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(64 * 1024)
+  SOCKET_MAX_BUFFERED_BYTES: number = 4 * 1024 * 1024;
+
   /**
    * On SIGTERM: `drain` lets in-flight runs finish for up to SHUTDOWN_GRACE_MS, then hands the
    * rest back to the queue (with REDIS_URL) or cancels them (embedded); `handback` hands them back

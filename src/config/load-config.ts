@@ -69,7 +69,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     nodeEnv: env.NODE_ENV as AppConfig['nodeEnv'],
     http: { host: env.HOST, port: env.PORT, bodyLimitBytes: env.HTTP_BODY_LIMIT_BYTES },
-    socket: { maxMessageBytes: env.SOCKET_MAX_MESSAGE_BYTES },
+    socket: {
+      maxMessageBytes: env.SOCKET_MAX_MESSAGE_BYTES,
+      messagesPerSecond: env.SOCKET_MESSAGES_PER_SECOND,
+      maxSubscriptions: env.SOCKET_MAX_SUBSCRIPTIONS,
+      maxBufferedBytes: env.SOCKET_MAX_BUFFERED_BYTES,
+    },
     store: {
       dataDir: env.DATA_DIR,
       cosmos: env.COSMOS_ENDPOINT

@@ -2,12 +2,36 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Subscription } from 'rxjs';
 import type { Server, Socket } from 'socket.io';
 import type { OrchestrationEvent } from '@app/contracts';
+import { DomainError } from '../common/domain-error';
+import { AppConfig } from '../config/app-config';
 import type { TenantId } from '../persistence/run.repository';
 import { RunEventsService } from '../runs/run-events.service';
 import { instruments } from '../telemetry/instruments';
 
 /** The Socket.IO room of a run's live events on this node. */
 const roomOf = (runId: string) => `run:${runId}`;
+
+/** The parts of engine.io's connection that hold what is not sent yet (not in its typings). */
+interface Connection {
+  writeBuffer?: { data?: unknown }[];
+  transport?: { socket?: { bufferedAmount?: number; terminate?: () => void } };
+}
+
+/** The WebSocket under a socket, when it uses that transport. */
+function transportSocketOf(socket: Socket): { bufferedAmount?: number; terminate?: () => void } | undefined {
+  return (socket.conn as unknown as Connection).transport?.socket;
+}
+
+/** Bytes queued for a socket: packets engine.io holds until its transport can write, plus what the WebSocket has not flushed. */
+export function queuedBytes(socket: Socket): number {
+  const connection = socket.conn as unknown as Connection;
+  let bytes = transportSocketOf(socket)?.bufferedAmount ?? 0;
+  for (const packet of connection.writeBuffer ?? []) {
+    const data = packet.data;
+    bytes += typeof data === 'string' ? data.length : Buffer.isBuffer(data) ? data.byteLength : 0;
+  }
+  return bytes;
+}
 
 /** The live events of a run, written to its room. */
 interface Broadcast {
@@ -46,7 +70,22 @@ export class RunSubscriptions {
   private readonly bySocket = new WeakMap<Socket, Map<string, Follow>>();
   private server!: Server;
 
-  constructor(private readonly events: RunEventsService) {}
+  constructor(
+    private readonly events: RunEventsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Refuses a subscription to one more run when the socket follows `SOCKET_MAX_SUBSCRIPTIONS`
+   * runs already (runs whose events have ended do not count).
+   * @throws DomainError TOO_MANY_SUBSCRIPTIONS
+   */
+  assertCanFollow(socket: Socket, runId: string): void {
+    const { maxSubscriptions } = this.config.socket;
+    let active = 0;
+    for (const [id, follow] of this.of(socket)) if (id !== runId && !follow.subscription.closed) active++;
+    if (active >= maxSubscriptions) throw new DomainError('TOO_MANY_SUBSCRIPTIONS', `A socket follows at most ${maxSubscriptions} runs at once; unsubscribe from one first`);
+  }
 
   /** The server whose rooms carry live events (the gateway's, once initialised). */
   attach(server: Server): void {
@@ -63,11 +102,14 @@ export class RunSubscriptions {
     const previous = follows.get(runId);
     previous?.subscription.unsubscribe();
     const follow: Follow = { subscription: Subscription.EMPTY, lastSeq: Math.max(afterSeq, previous ? this.sentTo(previous, runId) : 0), inRoom: false };
+    follows.delete(runId);
     follows.set(runId, follow);
+    this.forgetOldest(follows);
     follow.subscription = this.events.stream(tenantId, runId, follow.lastSeq, (lastSeq) => this.joinLive(socket, tenantId, runId, lastSeq)).subscribe({
       next: (event) => {
         follow.lastSeq = event.seq;
         this.emit(socket, event);
+        this.boundBuffer(socket);
       },
       error: (error: unknown) => {
         if (follows.get(runId) === follow) follows.delete(runId);
@@ -95,6 +137,20 @@ export class RunSubscriptions {
     return follows;
   }
 
+  /**
+   * Keeps what a socket got of runs whose events have ended for its last runs only (ten times
+   * `SOCKET_MAX_SUBSCRIPTIONS`), so that a long-lived socket's memory stays bounded; a run
+   * forgotten so is replayed whole if subscribed to again.
+   */
+  private forgetOldest(follows: Map<string, Follow>): void {
+    const limit = 10 * this.config.socket.maxSubscriptions;
+    if (follows.size <= limit) return;
+    for (const [runId, follow] of follows) {
+      if (follows.size <= limit) return;
+      if (follow.subscription.closed) follows.delete(runId);
+    }
+  }
+
   /** The `seq` of the last event of the run that the socket got. */
   private sentTo(follow: Follow, runId: string): number {
     return follow.inRoom ? (this.broadcasts.get(runId)?.lastSeq ?? follow.lastSeq) : follow.lastSeq;
@@ -120,6 +176,7 @@ export class RunSubscriptions {
             if (event.seq > started.lastSeq + 1) return this.refollow(runId);
             started.lastSeq = event.seq;
             this.emit(this.server.local.to(room), event);
+            for (const member of this.membersOf(runId)) this.boundBuffer(member);
           },
           complete: () => this.endBroadcast(runId),
         }),
@@ -156,6 +213,21 @@ export class RunSubscriptions {
     broadcast.subscription.unsubscribe();
     this.logger.warn(`Run ${runId}: its live events may have a gap after ${broadcast.lastSeq}; its subscribers here catch up from the store`);
     for (const socket of this.membersOf(runId)) this.follow(socket, broadcast.tenantId, runId, broadcast.lastSeq);
+  }
+
+  /**
+   * Disconnects a socket that has more than `SOCKET_MAX_BUFFERED_BYTES` queued (it does not read
+   * what it is sent): what the server holds for one client stays bounded. Its client may
+   * reconnect and resume with `afterSeq`.
+   */
+  private boundBuffer(socket: Socket): void {
+    const queued = queuedBytes(socket);
+    if (queued <= this.config.socket.maxBufferedBytes || !socket.connected) return;
+    this.logger.warn(`Socket ${socket.id}: disconnected, ${queued} bytes queued for it (SOCKET_MAX_BUFFERED_BYTES ${this.config.socket.maxBufferedBytes}); it does not read`);
+    this.drop(socket);
+    socket.disconnect(true);
+    // The close handshake would wait for a client that does not read: drop the connection now.
+    transportSocketOf(socket)?.terminate?.();
   }
 
   /** This node's sockets in the run's room. */

@@ -9,6 +9,7 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Server, Socket } from 'socket.io';
 import { ERROR_CODES, ErrorCode, FieldError } from '@app/contracts';
 import { TenantResolver } from '../auth/tenant-resolver';
@@ -39,13 +40,17 @@ interface SocketState {
 @WebSocketGateway()
 export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   private readonly logger = new Logger(RunsGateway.name);
+  /** `SOCKET_MESSAGES_PER_SECOND` per socket, by socket id. */
+  private readonly messages: RateLimiterMemory;
 
   constructor(
     private readonly runs: RunsService,
     private readonly subscriptions: RunSubscriptions,
     private readonly tenants: TenantResolver,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.messages = new RateLimiterMemory({ points: config.socket.messagesPerSecond, duration: 1 });
+  }
 
   afterInit(server: Server): void {
     this.subscriptions.attach(server);
@@ -65,20 +70,25 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   handleDisconnect(socket: Socket): void {
     instruments().sockets.add(-1);
     this.subscriptions.drop(socket);
+    void this.messages.delete(socket.id);
   }
 
   @SubscribeMessage('run:start')
   async start(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown, @Ack() ack: AckFn): Promise<void> {
-    await this.answer(ack, payload, async () => {
-      const started = await this.runs.start(this.state(socket).tenantId, await validateDto(StartRunDto, payload));
+    await this.answer(socket, ack, payload, async () => {
+      const input = await validateDto(StartRunDto, payload);
+      // The socket follows the run it starts: refused before the run exists.
+      this.subscriptions.assertCanFollow(socket, '');
+      const started = await this.runs.start(this.state(socket).tenantId, input);
       return { answer: { ok: true as const, runId: started.runId, campaignId: started.campaignId }, afterAck: () => this.subscriptions.follow(socket, this.state(socket).tenantId, started.runId, 0) };
     });
   }
 
   @SubscribeMessage('run:subscribe')
   async subscribe(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown, @Ack() ack: AckFn): Promise<void> {
-    await this.answer(ack, payload, async () => {
+    await this.answer(socket, ack, payload, async () => {
       const { runId, afterSeq = 0 } = await validateDto(SubscribeDto, payload);
+      this.subscriptions.assertCanFollow(socket, runId);
       const run = await this.runs.get(this.state(socket).tenantId, runId);
       const { versions: _versions, auditReports: _reports, artifacts: _artifacts, ...summary } = run;
       return { answer: { ok: true as const, run: summary }, afterAck: () => this.subscriptions.follow(socket, this.state(socket).tenantId, runId, afterSeq) };
@@ -87,7 +97,7 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   @SubscribeMessage('run:unsubscribe')
   async unsubscribe(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown, @Ack() ack: AckFn): Promise<void> {
-    await this.answer(ack, payload, async () => {
+    await this.answer(socket, ack, payload, async () => {
       const { runId } = await validateDto(RunRefDto, payload);
       await this.runs.get(this.state(socket).tenantId, runId);
       this.subscriptions.unfollow(socket, runId);
@@ -97,16 +107,23 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   @SubscribeMessage('run:cancel')
   async cancel(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown, @Ack() ack: AckFn): Promise<void> {
-    await this.answer(ack, payload, async () => {
+    await this.answer(socket, ack, payload, async () => {
       const { runId } = await validateDto(RunRefDto, payload);
       const { status } = await this.runs.cancel(this.state(socket).tenantId, runId);
       return { answer: { ok: true as const, status } };
     });
   }
 
-  /** Runs `work` and acknowledges its answer or its error; never throws. */
-  private async answer(ack: AckFn, payload: unknown, work: () => Promise<{ answer: SocketAck; afterAck?: () => void }>): Promise<void> {
+  /** Runs `work` and acknowledges its answer or its error; never throws. Over the socket's message rate, `work` does not run. */
+  private async answer(socket: Socket, ack: AckFn, payload: unknown, work: () => Promise<{ answer: SocketAck; afterAck?: () => void }>): Promise<void> {
     const reply = (answer: SocketAck) => (typeof ack === 'function' ? ack(answer) : undefined);
+    try {
+      await this.messages.consume(socket.id);
+    } catch (limited) {
+      const retryAfterMs = limited instanceof RateLimiterRes ? limited.msBeforeNext : 1000;
+      reply({ ok: false, error: { code: 'RATE_LIMITED', message: `A socket may send ${this.config.socket.messagesPerSecond} messages a second; retry in ${retryAfterMs} ms` } });
+      return;
+    }
     try {
       if (this.sizeOf(payload) > this.config.socket.maxMessageBytes) {
         reply({ ok: false, error: { code: 'PAYLOAD_TOO_LARGE', message: `Messages are limited to ${this.config.socket.maxMessageBytes} bytes` } });

@@ -25,7 +25,7 @@ const messageOf = (answer: HttpAnswer | Ack, field: string): string => {
 describe('Bad input (e2e)', () => {
   let app: E2eApp;
   beforeAll(async () => {
-    app = await startApp({ HTTP_BODY_LIMIT_BYTES: '2048' });
+    app = await startApp({ HTTP_BODY_LIMIT_BYTES: '2048', SOCKET_MESSAGES_PER_SECOND: '10000' });
   });
   afterAll(() => app?.close());
 
@@ -226,6 +226,44 @@ describe('Bad input (e2e)', () => {
       ['an unknown charset', { 'content-type': 'application/json; charset=klingon' }, '{}', 415, 'UNSUPPORTED_MEDIA_TYPE'],
     ])('%s is answered with a client error (4xx problem detail), not a 500', async (_name, headers, raw, status, code) => {
       expectProblem(await roomy.http('POST', '/api/runs', { raw, headers }), status, code);
+    });
+  });
+
+  describe('limits per socket', () => {
+    let limited: E2eApp;
+    let capped: E2eApp;
+    beforeAll(async () => {
+      [limited, capped] = await Promise.all([startApp({ SOCKET_MESSAGES_PER_SECOND: '5' }), startApp({ SOCKET_MAX_SUBSCRIPTIONS: '2', OFFLINE_LATENCY_MS: '20000' })]);
+    });
+    afterAll(() => Promise.all([limited?.close(), capped?.close()]));
+
+    it('answers messages past SOCKET_MESSAGES_PER_SECOND with RATE_LIMITED without running them, and takes messages again a second later', async () => {
+      const client = await limited.connect();
+      const acks = await Promise.all(Array.from({ length: 8 }, () => client.subscribe('no-such-run')));
+
+      expect(acks.map((ack) => (ack.ok ? 'ok' : ack.error.code))).toEqual([...Array(5).fill('RUN_NOT_FOUND'), ...Array(3).fill('RATE_LIMITED')]);
+      await client.until(() => false, 'nothing', 1100).catch(() => undefined);
+      expectAckError(await client.subscribe('no-such-run'), 'RUN_NOT_FOUND');
+      // Another socket has its own budget.
+      expectAckError(await (await limited.connect()).subscribe('no-such-run'), 'RUN_NOT_FOUND');
+      expect(client.connected).toBe(true);
+    });
+
+    it('refuses to follow more than SOCKET_MAX_SUBSCRIPTIONS runs at once, and follows one more once it unsubscribed', async () => {
+      const starts = await Promise.all([1, 2, 3].map(() => capped.http('POST', '/api/runs', { json: runInput() })));
+      const [first, second, third] = starts.map((answer) => (answer.body as { runId: string }).runId);
+      const client = await capped.connect();
+
+      expect(await client.subscribe(first)).toMatchObject({ ok: true });
+      expect(await client.subscribe(second)).toMatchObject({ ok: true });
+      // Subscribing again to a run it follows replaces that subscription.
+      expect(await client.subscribe(second)).toMatchObject({ ok: true });
+      expectAckError(await client.subscribe(third), 'TOO_MANY_SUBSCRIPTIONS');
+      expectAckError(await client.start(runInput()), 'TOO_MANY_SUBSCRIPTIONS');
+
+      expect(await client.unsubscribe(first)).toMatchObject({ ok: true });
+      expect(await client.subscribe(third)).toMatchObject({ ok: true });
+      for (const runId of [first, second, third]) await capped.http('POST', `/api/runs/${runId}/cancel`);
     });
   });
 });

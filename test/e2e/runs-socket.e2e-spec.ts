@@ -8,7 +8,7 @@ const ids = (events: OrchestrationEvent[]) => events.map((e) => e.eventId);
 describe('Runs over Socket.IO (e2e)', () => {
   let app: E2eApp;
   beforeAll(async () => {
-    app = await startApp({ OFFLINE_LATENCY_MS: '20-60' });
+    app = await startApp({ OFFLINE_LATENCY_MS: '20-60', SOCKET_MESSAGES_PER_SECOND: '1000' });
   });
   afterAll(() => app?.close());
   const rooms = () => app.app.get(RunSubscriptions)['server'].sockets.adapter.rooms;

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { io } from 'socket.io-client';
 import type { OrchestrationEvent } from '@app/contracts';
 import { eventually, httpRequest, removeDir, runInput, tempDir } from '../support/e2e-app';
 import { reply } from '../support/openai-test-behaviours';
@@ -85,5 +88,44 @@ describe('Safe to expose (e2e)', () => {
     server = await spawnServer({ cwd: dir, env: { PORT: '0', AUTH_TOKENS: 'tenant-token-0123456789:acme' } });
 
     expect((await httpRequest(server.baseUrl, 'GET', '/metrics')).status).toBe(200);
+  });
+
+  describe('one socket cannot take more than its share', () => {
+    /** The server's resident memory, from the kernel, in bytes. */
+    const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
+
+    it('disconnects a client that never reads once SOCKET_MAX_BUFFERED_BYTES is queued for it, and the server stays small', async () => {
+      server = await spawnServer({
+        cwd: dir,
+        env: { PORT: '0', LOG_LEVEL: 'info', OFFLINE_LATENCY_MS: '0', SOCKET_MESSAGES_PER_SECOND: '1000000', SOCKET_MAX_BUFFERED_BYTES: String(256 * 1024) },
+      });
+      const { runId } = (await httpRequest(server.baseUrl, 'POST', '/api/runs', { json: runInput() })).body as { runId: string };
+      await eventually(async () => ((await httpRequest(server!.baseUrl, 'GET', `/api/runs/${runId}`)).body.status === 'queued' ? undefined : true), 'the run to end');
+      const client = io(server.baseUrl, { transports: ['websocket'], reconnection: false });
+      await new Promise<void>((resolve, reject) => client.once('connect', resolve).once('connect_error', reject));
+      const before = rssOf(server.pid);
+      const closed = new Promise<string>((resolve) => client.once('disconnect', resolve));
+
+      // The client stops reading its TCP socket, and asks for the run's whole replay (11 KB) again and again.
+      (client.io.engine.transport as unknown as { ws: { _socket: Socket } }).ws._socket.pause();
+      for (let i = 0; i < 5000 && client.connected; i++) {
+        client.emit('run:unsubscribe', { runId });
+        client.emit('run:subscribe', { runId });
+        // Lets each replay be sent before the next unsubscribe ends it.
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      const reason = await closed;
+      const grown = rssOf(server.pid) - before;
+      client.close();
+
+      expect(reason).toBe('transport close');
+      const logged = /Socket \S+: disconnected, (\d+) bytes queued for it \(SOCKET_MAX_BUFFERED_BYTES 262144\)/;
+      const queued = await eventually(async () => logged.exec(server!.output().stdout) ?? undefined, 'the log line of the disconnect');
+      // Disconnected at the first event past the bound.
+      expect(Number(queued[1])).toBeLessThan(256 * 1024 + 16 * 1024);
+      // Unbounded, the same client took the server from 151 to 434 MB.
+      expect(grown).toBeLessThan(64 * 1024 * 1024);
+      expect((await httpRequest(server.baseUrl, 'GET', '/api/health/live')).status).toBe(200);
+    });
   });
 });
