@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { RedisRunEventBus } from '../../src/runs/adapters/redis-run-event-bus';
 import { runEventBusContract } from '../contracts/run-event-bus.contract';
+import { eventually } from '../support/e2e-app';
 import { RedisTestServer } from '../support/redis-test-server';
 
 const redis = new RedisTestServer();
@@ -81,6 +82,30 @@ describe(RedisRunEventBus.name, () => {
       expect((await received).map((e) => e.seq)).toEqual([1, 3]);
     } finally {
       admin.disconnect();
+      await Promise.all([executing.disconnect(), serving.disconnect()]);
+    }
+  });
+
+  it('sends the events of a run published in one turn (a stored batch) in one PUBLISH, in order', async () => {
+    const [executing, serving] = await Promise.all([node('batches'), node('batches')]);
+    const raw = new Redis(redis.url);
+    try {
+      const messages: string[] = [];
+      await raw.subscribe('batches:runs');
+      raw.on('message', (_channel: string, message: string) => messages.push(message));
+      const event = (seq: number, state: 'Queued' | 'GeneratingCopy' | 'Completed') => ({ eventId: `e${seq}`, runId: 'run-1', campaignId: 'c', seq, state, attempt: 1, message: '', timestamp: new Date().toISOString() });
+      const received = lastValueFrom(serving.live('run-1').pipe(toArray()));
+      executing.open('run-1', 't');
+
+      [event(1, 'Queued'), event(2, 'GeneratingCopy'), event(3, 'GeneratingCopy')].forEach((e) => executing.publish(e));
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      executing.publish(event(4, 'Completed'));
+
+      expect((await received).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+      await eventually(async () => (messages.length >= 2 ? true : undefined), 'both messages at the raw subscriber');
+      expect(messages.map((m) => (JSON.parse(m.slice(m.indexOf('|', 2) + 1)) as { seq: number }[]).map((e) => e.seq))).toEqual([[1, 2, 3], [4]]);
+    } finally {
+      raw.disconnect();
       await Promise.all([executing.disconnect(), serving.disconnect()]);
     }
   });

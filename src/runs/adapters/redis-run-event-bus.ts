@@ -11,17 +11,18 @@ interface Executing {
   lastSeq: number;
 }
 
-/** Message kinds on the channel: a stored event, the end of a run without one, a cancel request. */
-const EVENT = 'e';
+/** Message kinds on the channel: stored events of one run, the end of a run without a terminal event, a cancel request. */
+const EVENTS = 'e';
 const CLOSE = 'c';
 const CANCEL = 'x';
 
 /**
  * The bus across nodes, over Redis pub/sub: one channel (`<prefix>:runs`) that every node
- * subscribes to once, when it starts, carrying each stored event (`e|<runId>|<json>`), the end of
- * a run without a terminal event (`c|<runId>`) and cancel requests (`x|<runId>`). A node parses
+ * subscribes to once, when it starts, carrying stored events (`e|<runId>|<json array>`), the end
+ * of a run without a terminal event (`c|<runId>`) and cancel requests (`x|<runId>`). A node parses
  * only the events of runs that have live subscribers on it. Its own events come back to it through
- * Redis too, so every subscriber on every node sees one order. One `PUBLISH` per event.
+ * Redis too, so every subscriber on every node sees one order. The events of a run published in
+ * one turn of the event loop (a stored batch) go in one `PUBLISH`.
  *
  * Pub/sub forgets what it could not deliver while a connection was down: a subscriber may then
  * miss events, which the port allows. When the subscriber connection is back (ioredis reconnects
@@ -34,6 +35,8 @@ export class RedisRunEventBus extends RunEventBus implements OnApplicationShutdo
   private readonly executing = new Map<string, Executing>();
   private readonly subscribers = new Map<string, Set<Subscriber<OrchestrationEvent>>>();
   private cancelHandler: (runId: string) => void = () => undefined;
+  /** Events published in this turn of the event loop, per run, sent together at its end. */
+  private readonly outbox = new Map<string, OrchestrationEvent[]>();
   private readonly reconnects = new Subject<void>();
   readonly reconnected$ = this.reconnects.asObservable();
   /** Set once the first subscription is confirmed: every later `ready` is a reconnection. */
@@ -101,7 +104,14 @@ export class RedisRunEventBus extends RunEventBus implements OnApplicationShutdo
     const executing = this.executing.get(event.runId);
     if (executing) executing.lastSeq = event.seq;
     if (isTerminalState(event.state)) this.executing.delete(event.runId);
-    this.send(`${EVENT}|${event.runId}|${JSON.stringify(event)}`);
+    const waiting = this.outbox.get(event.runId);
+    if (waiting) return void waiting.push(event);
+    this.outbox.set(event.runId, [event]);
+    queueMicrotask(() => {
+      const events = this.outbox.get(event.runId)!;
+      this.outbox.delete(event.runId);
+      this.send(`${EVENTS}|${event.runId}|${JSON.stringify(events)}`);
+    });
   }
 
   open(runId: string, tenantId: TenantId): void {
@@ -110,7 +120,8 @@ export class RedisRunEventBus extends RunEventBus implements OnApplicationShutdo
 
   close(runId: string): void {
     this.executing.delete(runId);
-    this.send(`${CLOSE}|${runId}`);
+    // After the run's events of this turn, not before them.
+    queueMicrotask(() => this.send(`${CLOSE}|${runId}`));
   }
 
   release(runId: string): void {
@@ -158,9 +169,10 @@ export class RedisRunEventBus extends RunEventBus implements OnApplicationShutdo
     const set = this.subscribers.get(runId);
     if (!set) return;
     if (kind === CLOSE) return this.end(runId, set);
-    const event = JSON.parse(message.slice(end + 1)) as OrchestrationEvent;
-    for (const subscriber of [...set]) subscriber.next(event);
-    if (isTerminalState(event.state)) this.end(runId, set);
+    for (const event of JSON.parse(message.slice(end + 1)) as OrchestrationEvent[]) {
+      for (const subscriber of [...set]) subscriber.next(event);
+      if (isTerminalState(event.state)) return this.end(runId, set);
+    }
   }
 
   private end(runId: string, set: Set<Subscriber<OrchestrationEvent>>): void {
