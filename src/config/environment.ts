@@ -128,7 +128,7 @@ export class Environment {
   @Transform(toInt)
   @IsInt()
   @Min(1)
-  SOCKET_MESSAGES_PER_SECOND: number = 20;
+  SOCKET_MESSAGES_PER_SECOND: number = 100;
 
   /** Runs one socket may follow at once; one more gets a TOO_MANY_SUBSCRIPTIONS ack. */
   @Transform(toInt)

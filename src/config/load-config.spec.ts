@@ -37,7 +37,7 @@ describe(loadConfig.name, () => {
     it('uses the default LLM and HTTP settings', () => {
       expect(config.nodeEnv).toBe('development');
       expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, bodyLimitBytes: 102_400 });
-      expect(config.socket).toEqual({ maxMessageBytes: 102_400 });
+      expect(config.socket.maxMessageBytes).toBe(102_400);
       expect(config.store).toEqual({ dataDir: './data' });
       expect(config.auth.tokens.size).toBe(0);
       expect(config.shutdown).toEqual({ mode: 'drain', graceMs: 10_000 });
@@ -227,6 +227,17 @@ describe(loadConfig.name, () => {
 
     it('refuse a lease under a second', () => {
       expect(problemsOf({ RUN_LEASE_MS: '500' })).toContainEqual(expect.stringContaining('RUN_LEASE_MS'));
+    });
+  });
+
+  describe('socket limits', () => {
+    it('default to 100 KiB messages, 100 messages a second, 100 runs followed and 4 MiB queued per socket', () => {
+      expect(loadConfig({}).socket).toEqual({ maxMessageBytes: 100 * 1024, messagesPerSecond: 100, maxSubscriptions: 100, maxBufferedBytes: 4 * 1024 * 1024 });
+    });
+
+    it('refuse a buffer bound under 64 KiB and a rate of zero', () => {
+      expect(problemsOf({ SOCKET_MAX_BUFFERED_BYTES: '1000' })).toContainEqual(expect.stringContaining('SOCKET_MAX_BUFFERED_BYTES'));
+      expect(problemsOf({ SOCKET_MESSAGES_PER_SECOND: '0' })).toContainEqual(expect.stringContaining('SOCKET_MESSAGES_PER_SECOND'));
     });
   });
 
