@@ -124,8 +124,16 @@ export class BullMqRunQueue extends RunQueue implements OnApplicationBootstrap, 
     const stored = lease.epoch > 1 ? await this.repository.listEvents(tenantId, request.runId, 0) : [];
     if (stored.length > 0) this.logger.warn(`Run ${request.runId}: taken over after event ${stored.at(-1)!.seq} (epoch ${lease.epoch})`);
     const exit = await this.executor.execute(tenantId, request, lease.epoch, undefined, stored);
-    if (exit !== 'handedBack') return;
-    await job.moveToWait(token);
+    if (exit === 'ended') return;
+    // Handed back, or stopped as lost: back to the waiting list for the next worker, which claims
+    // the run once this node's lease has lapsed. When another worker really has taken the job
+    // over (this node's lock expired), the move is refused, and that worker goes on with the run.
+    try {
+      await job.moveToWait(token);
+    } catch (error) {
+      this.logger.warn(`Run ${request.runId}: its job has moved on to another worker (${String(error)})`);
+      return;
+    }
     // Tells the worker that the job has moved on: neither completed nor failed.
     throw new WaitingError();
   }

@@ -12,6 +12,8 @@ import { endOfRunOperations, executeBatch, strip } from './cosmos-batch';
 
 /** Times a write that lost an optimistic-concurrency race (412) is tried again with fresh state. */
 const ETAG_RETRIES = 3;
+/** Attempts of a lease renewal that keeps meeting the owner's own writes of the run's reference. */
+const RENEW_RETRIES = 10;
 let createdCounter = 0;
 const now = () => new Date().toISOString();
 const later = (ms: number) => new Date(Date.now() + ms).toISOString();
@@ -184,13 +186,20 @@ export class CosmosRunRepository extends RunRepository {
     }
   }
 
+  /**
+   * A renewal races the owner's own event writes, which rewrite the run's reference too (a 412):
+   * it reads the reference again and retries. A run still at the owner and epoch after every retry
+   * is reported as held, not lost: it is (a node that did claim it would have raised the epoch),
+   * and the next renewal extends it; were the lease to run out meanwhile, the epoch fences the
+   * owner's writes anyway.
+   */
   async renewLeases(owner: string, leases: readonly RunLease[], leaseMs: number): Promise<string[]> {
     const renewed: string[] = [];
     for (const { runId, epoch } of leases) {
-      for (let attempt = 1; attempt <= ETAG_RETRIES; attempt++) {
+      for (let attempt = 1; ; attempt++) {
         const ref = await this.refOf(runId);
         if (!ref || ref.finished || ref.owner !== owner || ref.epoch !== epoch) break;
-        if (await this.replaceRef(ref, { leaseExpiresAt: later(leaseMs) })) {
+        if ((await this.replaceRef(ref, { leaseExpiresAt: later(leaseMs) })) || attempt >= RENEW_RETRIES) {
           renewed.push(runId);
           break;
         }
