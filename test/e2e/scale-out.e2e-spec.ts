@@ -260,7 +260,8 @@ describe('Scale-out over Redis: several server processes (e2e)', () => {
         const answer = await httpRequest(fleet[0].baseUrl, 'GET', `/api/runs/${runId}`);
         return ['queued', 'running'].includes(answer.body.status) ? undefined : answer.body;
       }, `the end of run ${runId}`, 40_000).catch((error: Error) => {
-        const lines = [...fleet, ...nodes].flatMap((node, i) => node.output().stdout.split('\n').filter((l) => l.includes(runId) || /taken over|Worker|job failed|stopped here/.test(l)).map((l) => `node ${i}: ${l.slice(0, 400)}`));
+        // What the nodes said of the run that did not end, to tell a stranded run from a slow one.
+        const lines = [...fleet, ...nodes].flatMap((node, i) => node.output().stdout.split('\n').filter((l) => !l.includes('"req":') && (l.includes(runId) || /taken over|Worker|job failed|stopped here/.test(l))).map((l) => `node ${i}: ${l.slice(0, 400)}`));
         throw new Error(`${error.message}\n${[...new Set(lines)].join('\n')}`);
       });
       const events = (await httpRequest<OrchestrationEvent[]>(fleet[2].baseUrl, 'GET', `/api/runs/${runId}/events`)).body;
