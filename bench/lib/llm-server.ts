@@ -57,6 +57,12 @@ function tagOf(body: ChatRequestBody | undefined): string {
   return '';
 }
 
+/** How a streamed answer is paced: `deltas` chunks, `chunkDelayMs` apart. */
+export interface StreamSpec {
+  chunkDelayMs: number;
+  deltas: number;
+}
+
 export class BenchLlm {
   readonly server = new OpenAiTestServer();
   readonly calls = new Map<string, LlmCall[]>();
@@ -64,9 +70,11 @@ export class BenchLlm {
 
   /**
    * @param delayMs delay before answering, per schema name (campaign_copy, social_posts, poster_concepts, audit_reports)
-   * @param stream streamed answers: a chunk every `chunkDelayMs`, `deltas` chunks
+   *   and request tag
+   * @param stream streamed answers: a chunk every `chunkDelayMs`, `deltas` chunks (or per request tag; none: the
+   *   test server's default of 4 chunks at once)
    */
-  async start(delayMs: (schema: string) => number, stream?: { chunkDelayMs: number; deltas: number }): Promise<string> {
+  async start(delayMs: (schema: string, tag: string) => number, stream?: StreamSpec | ((tag: string) => StreamSpec | undefined)): Promise<string> {
     this.server.respondWith(async (exchange) => {
       const schema = exchange.request.body?.response_format?.json_schema?.name ?? '';
       const call: LlmCall = { tag: tagOf(exchange.request.body), schema, receivedAt: exchange.request.receivedAt, answeredAt: 0, streamingAt: 0, closedAt: 0, finished: false };
@@ -84,7 +92,8 @@ export class BenchLlm {
         call.closedAt = performance.now();
         call.finished = res.writableFinished;
       });
-      await reply.completion({ delayMs: delayMs(schema), content: this.answers[schema], ...(stream ?? {}) })(exchange);
+      const streamed = typeof stream === 'function' ? stream(call.tag) : stream;
+      await reply.completion({ delayMs: delayMs(schema, call.tag), content: this.answers[schema], ...(streamed ?? {}) })(exchange);
     });
     await this.server.start();
     return this.server.openAiBaseUrl;

@@ -1,7 +1,7 @@
 /**
  * The runner side: starts bench children (pinned to a core with taskset when it exists), talks to
- * them over IPC with bounded waits, and stops every one of them, on success, error, timeout,
- * Ctrl-C or exit.
+ * them over IPC with bounded waits, starts the plain programs they need (redis-server), and stops
+ * every one of them by its PID, on success, error, timeout, Ctrl-C or exit.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, rmSync } from 'node:fs';
@@ -15,7 +15,18 @@ export const pinning = hasTaskset && cores >= 2 ? 'taskset (server: core 0, clie
 export const LOG_DIR = join(ROOT, 'dist-bench', 'logs');
 mkdirSync(LOG_DIR, { recursive: true });
 
-const live = new Set<Child>();
+/** What the runner has started and must stop: bench children and plain programs. */
+interface Stoppable {
+  stop(graceMs?: number): Promise<void>;
+  kill(): void;
+}
+
+const live = new Set<Stoppable>();
+
+/** The command line that runs `command` pinned to `core` (taskset), or as it is. */
+function pinned(core: 0 | 1 | undefined, command: string, args: string[]): [string, string[]] {
+  return hasTaskset && cores >= 2 && core !== undefined ? ['taskset', ['-c', String(core), command, ...args]] : [command, args];
+}
 
 export interface StartOptions {
   /** Core to pin to (ignored without taskset or with one core). */
@@ -80,11 +91,10 @@ export class Child {
   /** Starts `dist-bench/bench/<script>.js` and waits for its `ready` message. */
   static async start(name: string, script: string, options: StartOptions = {}): Promise<Child> {
     const path = join(BENCH_DIST, `${script}.js`);
-    const node = [...(options.execArgv ?? []), path];
-    const pin = hasTaskset && cores >= 2 && options.core !== undefined;
+    const [command, args] = pinned(options.core, process.execPath, [...(options.execArgv ?? []), path]);
     const log = openSync(join(LOG_DIR, `${name}.log`), 'w');
     const out = options.stdout === 'discard' ? openSync('/dev/null', 'w') : log;
-    const proc = spawn(pin ? 'taskset' : process.execPath, pin ? ['-c', String(options.core), process.execPath, ...node] : node, {
+    const proc = spawn(command, args, {
       cwd: ROOT,
       env: { ...process.env, BENCH_CHILD_LIFETIME_MS: String(options.lifetimeMs ?? 240_000), ...options.env },
       stdio: ['ignore', out, log, 'ipc'],
@@ -140,9 +150,72 @@ export class Child {
   kill(): void {
     if (!this.exited) this.process.kill('SIGKILL');
   }
+
+  /** SIGKILL, as a node that dies, and wait until it has gone. */
+  async killAndWait(): Promise<void> {
+    this.kill();
+    await this.exitPromise;
+  }
 }
 
-/** Stops every child still running (bounded). */
+/**
+ * A program that is not a bench child (no IPC): its output goes to dist-bench/logs/<name>.log, the
+ * caller decides when it is ready, and it is stopped by its PID (SIGTERM, then SIGKILL) with the
+ * bench children. taskset execs the program, so the PID is the program's own.
+ */
+export class Program {
+  private exitCode: number | null | undefined;
+  private readonly exitPromise: Promise<void>;
+
+  private constructor(
+    readonly name: string,
+    private readonly process: ChildProcess,
+  ) {
+    live.add(this);
+    this.exitPromise = new Promise((resolve) => {
+      const gone = (code: number | null) => {
+        if (this.exitCode !== undefined) return;
+        this.exitCode = code;
+        live.delete(this);
+        resolve();
+      };
+      process.once('exit', gone);
+      // Not started at all (not installed): it will never exit.
+      process.once('error', () => gone(-1));
+    });
+  }
+
+  static start(name: string, command: string, args: string[], options: { core?: 0 | 1 } = {}): Program {
+    const log = openSync(join(LOG_DIR, `${name}.log`), 'w');
+    const proc = spawn(...pinned(options.core, command, args), { cwd: ROOT, stdio: ['ignore', log, log] });
+    closeSync(log);
+    return new Program(name, proc);
+  }
+
+  /** Undefined while it runs; its exit code (null after a signal, -1 when it could not start) once it has exited. */
+  get exited(): number | null | undefined {
+    return this.exitCode;
+  }
+
+  get log(): string {
+    return join(LOG_DIR, `${this.name}.log`);
+  }
+
+  /** SIGTERM; SIGKILL when it has not exited within `graceMs`. */
+  async stop(graceMs = 5000): Promise<void> {
+    if (this.exitCode !== undefined) return;
+    this.process.kill('SIGTERM');
+    const timer = setTimeout(() => this.kill(), graceMs);
+    await this.exitPromise;
+    clearTimeout(timer);
+  }
+
+  kill(): void {
+    if (this.exitCode === undefined) this.process.kill('SIGKILL');
+  }
+}
+
+/** Stops every child and program still running (bounded). */
 export async function stopAll(): Promise<void> {
   await Promise.all([...live].map((child) => child.stop(3000)));
 }

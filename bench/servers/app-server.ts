@@ -1,7 +1,7 @@
 /**
  * Our server, as main.ts starts it (createApp with the configuration read from the environment,
  * which the runner sets), on 127.0.0.1 and an ephemeral port. IPC: `memory` (after full GCs when
- * started with --expose-gc), `exit` (graceful close).
+ * started with --expose-gc), `activeRuns` (runs executing on this node), `exit` (graceful close).
  */
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
@@ -48,6 +48,7 @@ async function main(): Promise<void> {
   // BENCH_NO_TELEMETRY=1 skips it: a diagnostic variant only, to see what the telemetry costs.
   if (process.env.BENCH_NO_TELEMETRY !== '1' && existsSync(join(ROOT, 'dist', 'src', 'telemetry', 'instrument.js'))) fromDist('src/telemetry/instrument');
   const { createApp } = fromDist<typeof import('../../src/app.factory')>('src/app.factory');
+  const { RunExecutor } = fromDist<typeof import('../../src/runs/run-executor')>('src/runs/run-executor');
   const app = await createApp();
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
@@ -66,6 +67,8 @@ async function main(): Promise<void> {
       },
       loopStats,
       coldFactor,
+      /** Scale-out (scenario 6): which node executes the runs, the one to kill. */
+      activeRuns: () => app.get(RunExecutor).activeRuns,
       profileStart: () => profiler.start(),
       profileStop: (args: { file: string }) => profiler.stop(args),
     },
