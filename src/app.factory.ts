@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
@@ -46,6 +47,10 @@ export async function createApp(override?: AppConfig, logDestination?: Destinati
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(override, logDestination), { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
   const config = app.get(AppConfig);
+  // Security headers, with a Content-Security-Policy that allows only this origin's scripts (the
+  // page and the OpenAPI UI have no inline script) and its own WebSocket. Plain HTTP stays usable
+  // (no upgrade-insecure-requests): TLS is the load balancer's or the platform's.
+  app.use(helmet({ contentSecurityPolicy: { directives: { 'connect-src': ["'self'"], 'upgrade-insecure-requests': null } } }));
   app.use(json({ limit: config.http.bodyLimitBytes, type: JSON_TYPES }));
   app.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
     if (!error) return next();

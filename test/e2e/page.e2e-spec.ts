@@ -141,6 +141,20 @@ describe('Live progress page (headless Chromium)', () => {
     expect(new Set(reported)).toEqual(new Set(ARTIFACTS));
   }
 
+  it('is served under a Content-Security-Policy that allows no inline script, and so is the OpenAPI UI, with no violation in the browser', async () => {
+    // A violation is a console error, which `open` collects from the first request on.
+    const { page, errors } = await open('/');
+    const policy = (await page.request.get(baseUrl + '/')).headers()['content-security-policy'];
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("script-src-attr 'none'");
+    await page.waitForSelector('#start:not([disabled])');
+
+    const docs = await open('/api/docs');
+    await docs.page.waitForSelector('.swagger-ui .opblock', { timeout: 8_000 });
+
+    expect([...errors, ...docs.errors]).toEqual([]);
+  });
+
   it('runs a campaign over Socket.IO: live timeline, the three artifacts, audit verdicts, final status', async () => {
     const { page, errors } = await open();
     await page.waitForSelector('#transport[data-transport="socket"]');
