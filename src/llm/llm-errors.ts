@@ -7,7 +7,7 @@ import type { ErrorCode } from '@app/contracts';
  */
 export class LlmError extends Error {
   constructor(
-    readonly code: Extract<ErrorCode, 'LLM_RATE_LIMITED' | 'LLM_UNAVAILABLE' | 'LLM_TIMEOUT' | 'LLM_REQUEST_FAILED'>,
+    readonly code: Extract<ErrorCode, 'LLM_RATE_LIMITED' | 'LLM_UNAVAILABLE' | 'LLM_TIMEOUT' | 'LLM_REQUEST_FAILED' | 'CONTENT_FILTERED' | 'OUTPUT_TRUNCATED' | 'MODEL_REFUSED'>,
     message: string,
     /** What the provider said, redacted: for logs only. */
     readonly detail?: string,

@@ -338,6 +338,42 @@ describe('LLM clients', () => {
         expect((error as AgentError).code).toBe('INVALID_OUTPUT');
         expect(server.requests).toHaveLength(3);
       });
+
+      it.each([
+        ['a refusal', reply.completion({ refusal: 'I cannot help with that.' }), 'MODEL_REFUSED'],
+        ['an answer cut off at the token limit', reply.completion({ content: '{"headlines": ["Stay', finishReason: 'length' }), 'OUTPUT_TRUNCATED'],
+        ['the content filter', reply.completion({ content: '', finishReason: 'content_filter' }), 'CONTENT_FILTERED'],
+      ])('fails at once with its own code on %s: no repair is asked for', async (_what, behaviour, code) => {
+        server.respondWith(behaviour);
+        const { error } = await rejection(new CopyAgent(openAiClient(server)).execute(sampleGenerationInput<'copy'>(), context()));
+        expect(error).toBeInstanceOf(AgentError);
+        expect((error as AgentError).code).toBe(code);
+        expect(server.requests).toHaveLength(1);
+      });
+    });
+
+    describe('model outcomes that are no answer', () => {
+      const filtered = { violence: { filtered: true, severity: 'high' }, hate: { filtered: false, severity: 'safe' }, self_harm: { filtered: true, severity: 'medium' } };
+
+      it.each([false, true])('names the categories of Azure\'s filter on the answer (stream: %s)', async (stream) => {
+        server.enqueue(reply.completion({ content: '{"headl', finishReason: 'content_filter', contentFilterResults: filtered }));
+        const { error } = await rejection(azureClient(server, { stream }).complete(agentRequest('copy')));
+        expect(error).toMatchObject({ code: 'CONTENT_FILTERED', message: "The model's content filter stopped the answer (violence, self_harm)" });
+      });
+
+      it('names the categories when Azure\'s filter refuses the prompt (HTTP 400, code content_filter), without retrying', async () => {
+        server.respondWith(reply.promptFiltered(['sexual']));
+        const { error } = await rejection(azureClient(server).complete(agentRequest('copy')));
+        expect(error).toMatchObject({ code: 'CONTENT_FILTERED', message: "The model's content filter stopped the prompt (sexual)" });
+        expect(server.requests).toHaveLength(1);
+      });
+
+      it.each([false, true])('reports a refusal as MODEL_REFUSED and a cut-off answer as OUTPUT_TRUNCATED (stream: %s)', async (stream) => {
+        server.enqueue(reply.completion({ refusal: 'I cannot help with that.' }), reply.completion({ content: '{"headlines": ["Stay', finishReason: 'length' }));
+        const client = openAiClient(server, { stream });
+        expect((await rejection(client.complete(agentRequest('copy')))).error).toMatchObject({ code: 'MODEL_REFUSED', message: 'The model refused to answer' });
+        expect((await rejection(client.complete(agentRequest('copy')))).error).toMatchObject({ code: 'OUTPUT_TRUNCATED' });
+      });
     });
   });
 });

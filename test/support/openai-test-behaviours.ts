@@ -21,6 +21,12 @@ export interface CompletionOptions {
   chunkDelayMs?: number;
   /** Streamed responses: how many deltas the content is split into (default 4). */
   deltas?: number;
+  /** Why the model stopped (default `stop`): `length` (truncated), `content_filter` (Azure's filter). */
+  finishReason?: 'stop' | 'length' | 'content_filter';
+  /** A refusal instead of an answer (the message's `refusal`; the content is then null). */
+  refusal?: string;
+  /** Azure's per-category filter results on the choice, e.g. `{ violence: { filtered: true, severity: 'high' } }`. */
+  contentFilterResults?: Record<string, { filtered: boolean; severity: string }>;
 }
 
 const estimate = (text: string) => Math.ceil(text.length / 4);
@@ -49,13 +55,15 @@ function split(text: string, parts: number): string[] {
 }
 
 /** The SSE frames (`chat.completion.chunk` objects) of a streamed answer. */
-function streamFrames(id: string, model: string, content: string, usage: WireUsage, deltas: number, withUsage: boolean): object[] {
+function streamFrames(id: string, model: string, content: string, usage: WireUsage, deltas: number, withUsage: boolean, options: CompletionOptions): object[] {
   const created = Math.floor(Date.now() / 1000);
   const frame = (choices: object[], extra: object = {}) => ({ id, object: 'chat.completion.chunk', created, model, choices, ...extra });
+  const pieces = options.refusal !== undefined ? split(options.refusal, deltas).map((piece) => ({ refusal: piece })) : split(content, deltas).map((piece) => ({ content: piece }));
+  const filter = options.contentFilterResults ? { content_filter_results: options.contentFilterResults } : {};
   return [
     frame([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]),
-    ...split(content, deltas).map((piece) => frame([{ index: 0, delta: { content: piece }, finish_reason: null }])),
-    frame([{ index: 0, delta: {}, finish_reason: 'stop' }]),
+    ...pieces.map((delta) => frame([{ index: 0, delta, finish_reason: null }])),
+    frame([{ index: 0, delta: {}, finish_reason: options.finishReason ?? 'stop', ...filter }]),
     ...(withUsage ? [frame([], { usage })] : []),
   ];
 }
@@ -74,13 +82,21 @@ async function answer(exchange: Exchange, options: CompletionOptions): Promise<v
       object: 'chat.completion',
       created: Math.floor(Date.now() / 1000),
       model,
-      choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: 'stop' }],
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: options.refusal !== undefined ? null : content, refusal: options.refusal ?? null },
+          logprobs: null,
+          finish_reason: options.finishReason ?? 'stop',
+          ...(options.contentFilterResults ? { content_filter_results: options.contentFilterResults } : {}),
+        },
+      ],
       usage,
     });
     return;
   }
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-  const frames = streamFrames(id, model, content, usage, options.deltas ?? 4, body.stream_options?.include_usage === true);
+  const frames = streamFrames(id, model, content, usage, options.deltas ?? 4, body.stream_options?.include_usage === true, options);
   for (const [i, frame] of frames.entries()) {
     if (i > 0 && !(await exchange.wait(options.chunkDelayMs ?? 0))) return;
     res.write(`data: ${JSON.stringify(frame)}\n\n`);
@@ -115,6 +131,23 @@ export const reply = {
       const echoed = options.echoAuthorization ? ` ${String(exchange.request.headers.authorization ?? exchange.request.headers['api-key'] ?? '')}` : '';
       const message = `${options.message ?? `Test server says ${status}`}${echoed}`;
       sendJson(exchange.res, status, { error: { message, type, param: null, code: type } }, headers);
+    };
+  },
+
+  /** Azure's answer when its content filter refuses the prompt: HTTP 400, code `content_filter`, the categories in `innererror`. */
+  promptFiltered(categories: string[] = ['violence']): Behaviour {
+    return (exchange) => {
+      const result = Object.fromEntries(categories.map((category) => [category, { filtered: true, severity: 'high' }]));
+      sendJson(exchange.res, 400, {
+        error: {
+          message: "The response was filtered due to the prompt triggering Azure OpenAI's content management policy.",
+          type: null,
+          param: 'prompt',
+          code: 'content_filter',
+          status: 400,
+          innererror: { code: 'ResponsibleAIPolicyViolation', content_filter_result: result },
+        },
+      });
     };
   },
 

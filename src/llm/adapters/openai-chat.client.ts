@@ -81,7 +81,9 @@ export abstract class OpenAiChatClient extends LlmClient {
     options: { signal: AbortSignal; timeout: number },
   ): Promise<LlmResponse> {
     const completion = await this.client.chat.completions.create({ ...body, stream: false }, options);
-    const content = completion.choices[0]?.message?.content;
+    const choice = completion.choices[0];
+    assertAnswered({ finishReason: choice?.finish_reason, refusal: choice?.message?.refusal, filterResults: filterResultsOf(choice) });
+    const content = choice?.message?.content;
     if (typeof content !== 'string') throw new LlmError('LLM_REQUEST_FAILED', 'The model returned no content');
     return { content, usage: toUsage(completion.usage), model: completion.model };
   }
@@ -95,17 +97,55 @@ export abstract class OpenAiChatClient extends LlmClient {
       options,
     );
     let content = '';
+    let refusal: string | undefined;
+    let finishReason: string | null | undefined;
+    let filterResults: unknown;
     let usage = NO_USAGE;
     let model = this.options.model;
     for await (const chunk of stream) {
-      content += chunk.choices[0]?.delta?.content ?? '';
+      const choice = chunk.choices[0];
+      content += choice?.delta?.content ?? '';
+      if (choice?.delta?.refusal) refusal = (refusal ?? '') + choice.delta.refusal;
+      finishReason = choice?.finish_reason ?? finishReason;
+      filterResults = filterResultsOf(choice) ?? filterResults;
       if (chunk.usage) usage = toUsage(chunk.usage);
       model = chunk.model || model;
     }
     // The SDK ends the iteration quietly when its request is aborted: a cut-off stream is no answer.
     if (options.signal.aborted) throw options.signal.reason;
+    assertAnswered({ finishReason, refusal, filterResults });
     return { content, usage, model };
   }
+}
+
+/** Azure's per-category filter results on a choice (not in the SDK's types). */
+function filterResultsOf(choice: unknown): unknown {
+  return (choice as { content_filter_results?: unknown } | undefined)?.content_filter_results;
+}
+
+/** The categories Azure's filter stopped, from its `{ category: { filtered } }` results. */
+function filteredCategories(results: unknown): string[] {
+  if (!results || typeof results !== 'object') return [];
+  return Object.entries(results as Record<string, { filtered?: unknown }>)
+    .filter(([, result]) => result && typeof result === 'object' && result.filtered === true)
+    .map(([category]) => category);
+}
+
+/** `CONTENT_FILTERED` naming the categories, when there are any. */
+function contentFiltered(categories: string[], what: string): LlmError {
+  const named = categories.length > 0 ? ` (${categories.join(', ')})` : '';
+  return new LlmError('CONTENT_FILTERED', `The model's content filter stopped ${what}${named}`, categories.join(','));
+}
+
+/**
+ * An answer that is no answer, with its own code, so that no repair is asked for: a refusal, the
+ * content filter, or output cut off at the token limit.
+ * @throws LlmError MODEL_REFUSED, CONTENT_FILTERED, OUTPUT_TRUNCATED
+ */
+function assertAnswered({ finishReason, refusal, filterResults }: { finishReason?: string | null; refusal?: string | null; filterResults?: unknown }): void {
+  if (refusal) throw new LlmError('MODEL_REFUSED', 'The model refused to answer', refusal);
+  if (finishReason === 'content_filter') throw contentFiltered(filteredCategories(filterResults), 'the answer');
+  if (finishReason === 'length') throw new LlmError('OUTPUT_TRUNCATED', 'The answer was cut off at the token limit');
 }
 
 function toUsage(usage: OpenAI.CompletionUsage | undefined | null): LlmUsage {
@@ -114,7 +154,7 @@ function toUsage(usage: OpenAI.CompletionUsage | undefined | null): LlmUsage {
 }
 
 /** What each failure says to clients: ours, never the provider's text. */
-const MESSAGES: Record<LlmError['code'], string> = {
+const MESSAGES: Record<'LLM_TIMEOUT' | 'LLM_RATE_LIMITED' | 'LLM_UNAVAILABLE' | 'LLM_REQUEST_FAILED', string> = {
   LLM_TIMEOUT: 'The model endpoint did not answer in time',
   LLM_RATE_LIMITED: 'The model endpoint is rate-limiting the calls',
   LLM_UNAVAILABLE: 'The model endpoint is unavailable',
@@ -128,9 +168,14 @@ const MESSAGES: Record<LlmError['code'], string> = {
  */
 export function toLlmError(error: unknown, secrets: readonly (string | undefined)[] = []): LlmError {
   if (error instanceof LlmError) return error;
+  // Azure's filter refusing the prompt: HTTP 400 with code content_filter.
+  if (error instanceof OpenAI.APIError && error.code === 'content_filter') {
+    const inner = (error.error as { innererror?: { content_filter_result?: unknown } } | undefined)?.innererror;
+    return contentFiltered(filteredCategories(inner?.content_filter_result), 'the prompt');
+  }
   const detail = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
   const status = error instanceof OpenAI.APIError && typeof error.status === 'number' ? ` (HTTP ${error.status})` : '';
-  const code: LlmError['code'] =
+  const code: keyof typeof MESSAGES =
     error instanceof OpenAI.APIConnectionTimeoutError
       ? 'LLM_TIMEOUT'
       : error instanceof OpenAI.RateLimitError
