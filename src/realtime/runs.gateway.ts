@@ -99,7 +99,7 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   async unsubscribe(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown, @Ack() ack: AckFn): Promise<void> {
     await this.answer(socket, ack, payload, async () => {
       const { runId } = await validateDto(RunRefDto, payload);
-      await this.runs.get(this.state(socket).tenantId, runId);
+      // Idempotent, as the contract has it: a run the socket does not follow (or that does not exist) is not followed afterwards either.
       this.subscriptions.unfollow(socket, runId);
       return { answer: { ok: true as const } };
     });
