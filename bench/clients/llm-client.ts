@@ -98,15 +98,6 @@ function servedTimes(calls: LlmCall[]): (agentType: string) => number {
   };
 }
 
-async function untilCalls(tag: string, count: number, ready: (c: { streamingAt: number }) => boolean, timeoutMs: number): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (performance.now() < deadline) {
-    const calls = llm.callsOf(tag);
-    if (calls.length >= count && calls.every(ready)) return;
-    await sleep(5);
-  }
-  throw new Error(`tag ${tag}: ${count} LLM calls not ready within ${timeoutMs} ms`);
-}
 
 serve(
   {
@@ -216,7 +207,7 @@ serve(
             return { tag, runId: ack.runId as string, socket: sockets[i] };
           }),
         );
-        for (const run of runs) await untilCalls(run.tag, 3, (c) => c.streamingAt > 0, timeoutMs);
+        for (const run of runs) await llm.untilCalls(run.tag, 3, (c) => c.streamingAt > 0, timeoutMs);
         await sleep(50 + Math.random() * 100);
         for (const run of runs) {
           const t0 = performance.now();
@@ -225,7 +216,7 @@ serve(
               ? ask(run.socket, 'run:cancel', { runId: run.runId }, timeoutMs)
               : fetch(`${appUrl}/api/runs/${run.runId}/cancel`, { method: 'POST', signal: AbortSignal.timeout(timeoutMs) }).then((r) => r.json());
           const eventAt = await receiptOf(run.runId, isTerminal, timeoutMs);
-          await untilCalls(run.tag, 3, () => true, timeoutMs);
+          await llm.untilCalls(run.tag, 3, () => true, timeoutMs);
           const deadline = performance.now() + timeoutMs;
           while (llm.callsOf(run.tag).some((c) => !c.closedAt) && performance.now() < deadline) await sleep(1);
           const calls = llm.callsOf(run.tag);

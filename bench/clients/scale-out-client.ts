@@ -103,15 +103,6 @@ async function startByRest(url: string, payload: unknown, timeoutMs: number): Pr
   return ((await response.json()) as { runId: string }).runId;
 }
 
-async function untilCalls(tag: string, count: number, ready: (c: { streamingAt: number; receivedAt: number }) => boolean, timeoutMs: number): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (performance.now() < deadline) {
-    const calls = llm.callsOf(tag);
-    if (calls.length >= count && calls.every(ready)) return;
-    await sleep(5);
-  }
-  throw new Error(`tag ${tag}: ${count} LLM calls not ready within ${timeoutMs} ms`);
-}
 
 interface DeliveryArgs {
   startUrl: string;
@@ -247,7 +238,7 @@ serve(
             return { tag, socket, runId: await startOn(socket, llmPayload(tag), timeoutMs) };
           }),
         );
-        for (const run of started) await untilCalls(run.tag, 3, (c) => c.streamingAt > 0, timeoutMs);
+        for (const run of started) await llm.untilCalls(run.tag, 3, (c) => c.streamingAt > 0, timeoutMs);
         await sleep(50 + Math.random() * 100);
         for (const run of started) {
           const t0 = performance.now();
@@ -280,7 +271,7 @@ serve(
           return { tag, runId: await startOn(sockets[i % sockets.length].socket, llmPayload(tag), timeoutMs) };
         }),
       );
-      for (const run of started) await untilCalls(run.tag, 3, (c) => c.receivedAt > 0, timeoutMs);
+      for (const run of started) await llm.untilCalls(run.tag, 3, (c) => c.receivedAt > 0, timeoutMs);
       return { runs: started };
     },
     /** Waits for the runs' terminal events (bounded), then says what the client saw of each around the kill at `killedAt` (epoch ms). */

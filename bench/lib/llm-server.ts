@@ -11,6 +11,7 @@ import { offlineCopy, offlineShortCopy, offlineVisualConcept } from '../../src/l
 import { SAMPLE_BRIEF, SCHEMA_NAMES, sampleAuditJudgement } from '../../test/support/llm-fixtures';
 import { reply } from '../../test/support/openai-test-behaviours';
 import { OpenAiTestServer, type ChatRequestBody } from '../../test/support/openai-test-server';
+import { sleep } from './stats';
 
 export interface LlmCall {
   tag: string;
@@ -101,6 +102,17 @@ export class BenchLlm {
 
   callsOf(tag: string): LlmCall[] {
     return this.calls.get(tag) ?? [];
+  }
+
+  /** Resolves once `count` calls of `tag` have arrived and each is `ready`; rejects after `timeoutMs`. */
+  async untilCalls(tag: string, count: number, ready: (call: LlmCall) => boolean, timeoutMs: number): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (performance.now() < deadline) {
+      const calls = this.callsOf(tag);
+      if (calls.length >= count && calls.every(ready)) return;
+      await sleep(5);
+    }
+    throw new Error(`tag ${tag}: ${count} LLM calls not ready within ${timeoutMs} ms`);
   }
 
   async stop(): Promise<void> {

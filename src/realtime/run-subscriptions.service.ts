@@ -176,7 +176,11 @@ export class RunSubscriptions {
             if (event.seq > started.lastSeq + 1) return this.refollow(runId);
             started.lastSeq = event.seq;
             this.emit(this.server.local.to(room), event);
-            for (const member of this.membersOf(runId)) this.boundBuffer(member);
+            // On every event: walks the room's ids as they are (no copy); a socket dropped meanwhile leaves the set safely.
+            for (const id of this.server.sockets.adapter.rooms.get(room) ?? []) {
+              const member = this.server.sockets.sockets.get(id);
+              if (member) this.boundBuffer(member);
+            }
           },
           complete: () => this.endBroadcast(runId),
         }),

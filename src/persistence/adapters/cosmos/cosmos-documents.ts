@@ -7,6 +7,8 @@ import type {
   ArtifactVersion,
   StoredAuditReport,
 } from '@app/contracts';
+import { randomUUID } from 'node:crypto';
+import type { NewCampaign, NewRun, TenantId } from '../../run.repository';
 import { StoreError } from '../../store-errors';
 
 /**
@@ -122,3 +124,22 @@ export const toVersion = (doc: VersionDoc): ArtifactVersion => ({
 });
 
 export const toReport = (doc: ReportDoc): StoredAuditReport => ({ ...doc.report, id: doc.id, campaignId: doc.campaignId, runId: doc.runId, versionId: doc.versionId });
+
+let createdCounter = 0;
+
+/** The document of a new draft campaign, checked against the item size limit. */
+export function campaignDocOf({ tenantId, name, brief }: NewCampaign): CampaignDoc {
+  const at = new Date().toISOString();
+  const id = randomUUID();
+  const doc: CampaignDoc = {
+    id, campaignId: id, type: 'campaign', tenantId, name, brief, status: 'draft', activeVersionIds: {}, activeRunId: null,
+    isDeleted: false, createdAt: at, updatedAt: at, createdSeq: Date.now() * 1000 + (createdCounter++ % 1000),
+  };
+  assertItemSize(doc, 'campaign');
+  return doc;
+}
+
+/** The document of a new queued run. */
+export function queuedRunDoc(tenantId: TenantId, run: NewRun['run'], at: string): RunDoc {
+  return { ...run, type: 'run', tenantId, status: 'queued', createdAt: at, updatedAt: at, attempts: {}, errors: [], versionIds: [], lastSeq: 0 };
+}

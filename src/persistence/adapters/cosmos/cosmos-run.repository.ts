@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Container, CosmosClient, ErrorResponse, OperationInput, SqlQuerySpec } from '@azure/cosmos';
 import type { Campaign, CampaignDetail, OrchestrationEvent, OrchestrationRun, Page, RunDetail } from '@app/contracts';
 import { ACTIVE_RUN_STATUSES } from '@app/contracts';
@@ -7,14 +6,13 @@ import { InterruptScope, InterruptedRun, LeaseClaim, NewCampaign, NewCampaignRun
 import { LeaseLostError, StoreConflictError, StoreError } from '../../store-errors';
 import { interruptedEvents, runOfBatch } from '../../run-outcome';
 import { createCosmosClient, ensureContainers } from './cosmos-setup';
-import { ArtifactDoc, assertItemSize, CampaignDoc, eventId, EventDoc, isValidId, MAX_BATCH_OPERATIONS, ReportDoc, RunDoc, RunRefDoc, toCampaign, toReport, toRun, toVersion, VersionDoc } from './cosmos-documents';
+import { ArtifactDoc, assertItemSize, CampaignDoc, campaignDocOf, queuedRunDoc, eventId, EventDoc, isValidId, MAX_BATCH_OPERATIONS, ReportDoc, RunDoc, RunRefDoc, toCampaign, toReport, toRun, toVersion, VersionDoc } from './cosmos-documents';
 import { endOfRunOperations, executeBatch, strip } from './cosmos-batch';
 
 /** Times a write that lost an optimistic-concurrency race (412) is tried again with fresh state. */
 const ETAG_RETRIES = 3;
 /** Attempts of a lease renewal that keeps meeting the owner's own writes of the run's reference. */
 const RENEW_RETRIES = 10;
-let createdCounter = 0;
 const now = () => new Date().toISOString();
 const later = (ms: number) => new Date(Date.now() + ms).toISOString();
 const statusOf = (error: unknown): number | undefined => (error instanceof ErrorResponse && typeof error.code === 'number' ? error.code : undefined);
@@ -22,23 +20,6 @@ const statusOf = (error: unknown): number | undefined => (error instanceof Error
 const etagOf = (doc: object): string => (doc as { _etag?: string })._etag ?? '';
 /** A batch operation that rewrites the run's reference as it was read, refused (412) when it changed since. */
 const fenceOf = (ref: RunRefDoc): OperationInput => ({ operationType: 'Replace', partitionKey: ref.runId, id: 'run', ifMatch: etagOf(ref), resourceBody: strip(ref) as never });
-
-/** The document of a new draft campaign, checked against the item size limit. */
-function campaignDocOf({ tenantId, name, brief }: NewCampaign): CampaignDoc {
-  const at = now();
-  const id = randomUUID();
-  const doc: CampaignDoc = {
-    id, campaignId: id, type: 'campaign', tenantId, name, brief, status: 'draft', activeVersionIds: {}, activeRunId: null,
-    isDeleted: false, createdAt: at, updatedAt: at, createdSeq: Date.now() * 1000 + (createdCounter++ % 1000),
-  };
-  assertItemSize(doc, 'campaign');
-  return doc;
-}
-
-/** The document of a new queued run. */
-function queuedRunDoc(tenantId: TenantId, run: NewRun['run'], at: string): RunDoc {
-  return { ...run, type: 'run', tenantId, status: 'queued', createdAt: at, updatedAt: at, attempts: {}, errors: [], versionIds: [], lastSeq: 0 };
-}
 
 /**
  * The Cosmos DB (NoSQL) store. Queries are parameterised; campaign lists page with continuation
