@@ -36,7 +36,7 @@ process.once('exit', () => {
 function env(extra: Record<string, string>): Record<string, string> {
   const dir = mkdtempSync(join(tmpdir(), 'orchestrator-bench-'));
   dirs.push(dir);
-  const out = { NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', DATA_DIR: dir, AUTH_TOKENS: '', COSMOS_ENDPOINT: '', SHUTDOWN_MODE: 'cancel', SHUTDOWN_GRACE_MS: '0', LLM_PROVIDER: 'offline', ...extra };
+  const out = { NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', DATA_DIR: dir, AUTH_TOKENS: '', COSMOS_ENDPOINT: '', SHUTDOWN_MODE: 'cancel', SHUTDOWN_GRACE_MS: '0', LLM_PROVIDER: 'offline', TENANT_RUN_STARTS_PER_MINUTE: '0', TENANT_MAX_ACTIVE_RUNS: '0', ...extra };
   if (out.DATA_DIR !== dir) dirs.push(out.DATA_DIR);
   return out;
 }

@@ -77,6 +77,9 @@ function serverEnv(dataDir: string, extra: Record<string, string> = {}): Record<
     SHUTDOWN_MODE: 'cancel',
     SHUTDOWN_GRACE_MS: '0',
     LLM_PROVIDER: 'offline',
+    // The benchmarks load one tenant far past its production limits on purpose.
+    TENANT_RUN_STARTS_PER_MINUTE: '0',
+    TENANT_MAX_ACTIVE_RUNS: '0',
     ...extra,
     ...SERVER_ENV,
   };

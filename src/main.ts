@@ -18,7 +18,8 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.http.port, config.http.host);
   // The bound port, which differs from the configured one when that is 0 (any free port).
   const { port } = app.getHttpServer().address() as AddressInfo;
-  const auth = config.auth.tokens.size > 0 ? `${config.auth.tokens.size} token(s)` : 'open (loopback only)';
+  const { tokens, jwt } = config.auth;
+  const auth = [tokens.size > 0 ? `${tokens.size} token(s)` : '', jwt ? `JWTs of ${jwt.issuer}` : ''].filter(Boolean).join(' + ') || 'open (loopback only)';
   const store = config.store.cosmos ? 'cosmos' : `sqlite in ${config.store.dataDir}`;
   new Logger('Bootstrap').log(
     `Listening on http://${config.http.host}:${port} (LLM: ${config.llm.provider}, store: ${store}, auth: ${auth}, telemetry: ${exportersOf(config.telemetry).join('+')})`,

@@ -15,6 +15,18 @@ export class DomainError extends Error {
   }
 }
 
+/** A refusal the client may retry after `retryAfterSeconds`: HTTP 429 or 503 with `Retry-After`, and the seconds in the socket ack. */
+export class RetryLaterError extends DomainError {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(code, message);
+    this.name = 'RetryLaterError';
+  }
+}
+
 /** Anything carrying a contract error code (DomainError, store and validation errors). */
 export interface CodedError {
   code: ErrorCode;

@@ -35,6 +35,8 @@ export interface LlmSettings {
   requestTimeoutMs: number;
   /** Simulated latency range of the offline client, in ms. */
   offlineLatencyMs: { min: number; max: number };
+  /** Consecutive failed calls that open the circuit breaker (0: none), and how often it then probes (ms). */
+  breaker: { failures: number; probeMs: number };
 }
 
 /** Logs, traces and metrics. Exporters: OTLP and/or Azure Monitor when configured; Prometheus at /metrics always. */
@@ -45,6 +47,31 @@ export interface TelemetrySettings {
   azureMonitorConnectionString?: string;
   /** The bearer token GET /metrics needs; absent: none. */
   metricsToken?: string;
+}
+
+/** A JWS algorithm that verifies with a public key from a JWKS (no `none`, no shared-secret HS*). */
+export const JWT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+
+/**
+ * Bearer JWTs of one OpenID Connect issuer (Entra ID), beside the static tokens. Roles are app
+ * roles (`roles`) or delegated scopes (`scp`); the write role implies the read role.
+ */
+export interface JwtAuthSettings {
+  /** The exact `iss` of accepted tokens. */
+  issuer: string;
+  /** Accepted `aud` values (one of them must match). */
+  audiences: string[];
+  /** Where the signing keys are; absent: discovered from the issuer's openid-configuration. */
+  jwksUrl?: string;
+  algorithms: JwtAlgorithm[];
+  clockSkewSeconds: number;
+  /** Least time between two key fetches for unknown `kid`s (jose's `cooldownDuration`), ms. */
+  jwksCooldownMs: number;
+  /** The claim naming the tenant. */
+  tenantClaim: string;
+  readRole: string;
+  writeRole: string;
 }
 
 /** Settings of the Cosmos DB store. Without `key`, Entra ID (DefaultAzureCredential) is used. */
@@ -84,11 +111,16 @@ export abstract class AppConfig {
   abstract readonly store: { dataDir: string; cosmos?: CosmosSettings };
   /** Redis, shared by the nodes of a scale-out deployment; absent: one embedded process. */
   abstract readonly redis?: { url: string; prefix: string };
-  /** Bearer token → tenant; empty when authentication is off. */
-  abstract readonly auth: { tokens: ReadonlyMap<string, string> };
+  /** Static bearer token → tenant, and JWTs of an identity provider; authentication is off when both are absent. */
+  abstract readonly auth: { tokens: ReadonlyMap<string, string>; jwt?: JwtAuthSettings };
   abstract readonly shutdown: { mode: ShutdownMode; graceMs: number };
-  /** Execution of runs on this node: the lease it holds on each (ms); with Redis, how many at once. */
-  abstract readonly runs: { leaseMs: number; concurrency: number };
+  /**
+   * Execution of runs on this node: the lease it holds on each (ms); with Redis, how many at once;
+   * how long a start's idempotency key holds (ms).
+   */
+  abstract readonly runs: { leaseMs: number; concurrency: number; idempotencyWindowMs: number };
+  /** Limits per tenant over all nodes; 0 is no limit. */
+  abstract readonly tenants: { startsPerMinute: number; maxActiveRuns: number };
   abstract readonly telemetry: TelemetrySettings;
   abstract readonly llm: LlmSettings;
   abstract readonly orchestration: OrchestrationSettings;

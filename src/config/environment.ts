@@ -104,6 +104,57 @@ export class Environment {
   AUTH_TOKENS?: string;
 
   /**
+   * Entra ID (or any OpenID Connect issuer): when set, bearer tokens may also be JWTs whose `iss` is
+   * exactly this, e.g. https://login.microsoftonline.com/<directory id>/v2.0. AUTH_TOKENS keep
+   * working beside them. The AUTH_JWT_* variables below apply only when it is set.
+   */
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'AUTH_JWT_ISSUER must be an absolute https:// URL' })
+  AUTH_JWT_ISSUER?: string;
+
+  /** The accepted `aud` values, comma-separated (the API's application id or its App ID URI); required with AUTH_JWT_ISSUER. */
+  @IsOptional()
+  @Matches(/^[^,\s]+(,[^,\s]+)*$/, { message: 'AUTH_JWT_AUDIENCE must be one audience or several separated by commas, without spaces' })
+  AUTH_JWT_AUDIENCE?: string;
+
+  /** The issuer's signing keys; unset: the `jwks_uri` of `<AUTH_JWT_ISSUER>/.well-known/openid-configuration`. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'AUTH_JWT_JWKS_URL must be an absolute https:// URL' })
+  AUTH_JWT_JWKS_URL?: string;
+
+  /** Accepted signature algorithms, comma-separated: asymmetric ones only (never `none`, never HS*). */
+  @IsString()
+  AUTH_JWT_ALGORITHMS: string = 'RS256';
+
+  /** Tolerance on `exp`, `nbf` and `iat`, in seconds, for clocks that disagree. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  AUTH_JWT_CLOCK_SKEW_SECONDS: number = 60;
+
+  /** The shortest time between two fetches of the keys for a token whose `kid` is unknown (jose's cooldown), ms. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  AUTH_JWT_JWKS_COOLDOWN_MS: number = 30_000;
+
+  /** The claim that names the caller's tenant (Entra ID: `tid`, the directory); a token without it is refused. */
+  @Matches(/^\S{1,256}$/, { message: 'AUTH_JWT_TENANT_CLAIM must be a claim name without spaces' })
+  AUTH_JWT_TENANT_CLAIM: string = 'tid';
+
+  /**
+   * The app role (in `roles`) or delegated scope (in `scp`) that reading needs, and the one that
+   * starting, cancelling and creating need; the write role implies the read role.
+   */
+  @Matches(/^\S{1,256}$/, { message: 'AUTH_JWT_READ_ROLE must be a role or scope name without spaces' })
+  AUTH_JWT_READ_ROLE: string = 'Campaigns.Read';
+
+  @Matches(/^\S{1,256}$/, { message: 'AUTH_JWT_WRITE_ROLE must be a role or scope name without spaces' })
+  AUTH_JWT_WRITE_ROLE: string = 'Campaigns.Write';
+
+  /**
    * When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>` (tenant tokens do not
    * open it: the metrics are the whole deployment's). Unset, /metrics answers without a token, as
    * most scrapers expect inside a private network.
@@ -180,6 +231,25 @@ export class Environment {
   @Max(1000)
   RUN_CONCURRENCY: number = 20;
 
+  /** Run starts one tenant may make per minute, on all nodes together; more get 429 (ack RATE_LIMITED). 0: no limit. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  TENANT_RUN_STARTS_PER_MINUTE: number = 120;
+
+  /** Runs of one tenant queued or running at once, on all nodes together; one more start gets 429. 0: no limit. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  TENANT_MAX_ACTIVE_RUNS: number = 50;
+
+  /** How long an `Idempotency-Key` of a run start holds: a repeat within it returns the original run. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(30 * 24 * 3600)
+  IDEMPOTENCY_WINDOW_SECONDS: number = 24 * 3600;
+
   /** `auto` picks Azure OpenAI, then an OpenAI-compatible endpoint, then the offline client. */
   @IsIn(['auto', 'azure', 'openai', 'offline'])
   LLM_PROVIDER: string = 'auto';
@@ -226,6 +296,21 @@ export class Environment {
   @IsInt()
   @Min(100)
   LLM_REQUEST_TIMEOUT_MS: number = 25_000;
+
+  /**
+   * Consecutive failed LLM calls (connection errors, timeouts, 401/403, 5xx, after their retries)
+   * that open the circuit breaker: readiness reports it and new runs get 503 LLM_UNAVAILABLE. 0: no breaker.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  LLM_BREAKER_FAILURES: number = 5;
+
+  /** While the breaker is open, the endpoint is probed this often (ms); the first answer closes it. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  LLM_BREAKER_PROBE_MS: number = 30_000;
 
   /** `min-max` simulated latency per offline call in ms, a single number, or `0` for none. */
   @Matches(/^\d+(-\d+)?$/, { message: 'OFFLINE_LATENCY_MS must be "min-max" or a number of milliseconds' })

@@ -216,8 +216,22 @@ describe(loadConfig.name, () => {
   });
 
   describe('RUN_LEASE_MS and RUN_CONCURRENCY', () => {
-    it('default to a 10 s lease and 20 runs per node', () => {
-      expect(loadConfig({}).runs).toEqual({ leaseMs: 10_000, concurrency: 20 });
+    it('default to a 10 s lease, 20 runs per node and a 24 h idempotency window', () => {
+      expect(loadConfig({}).runs).toEqual({ leaseMs: 10_000, concurrency: 20, idempotencyWindowMs: 86_400_000 });
+      expect(loadConfig({ IDEMPOTENCY_WINDOW_SECONDS: '600' }).runs.idempotencyWindowMs).toBe(600_000);
+      expect(problemsOf({ IDEMPOTENCY_WINDOW_SECONDS: '10' }).join()).toMatch(/IDEMPOTENCY_WINDOW_SECONDS/);
+    });
+
+    it('limit each tenant to 120 starts a minute and 50 active runs by default; 0 is no limit', () => {
+      expect(loadConfig({}).tenants).toEqual({ startsPerMinute: 120, maxActiveRuns: 50 });
+      expect(loadConfig({ TENANT_RUN_STARTS_PER_MINUTE: '0', TENANT_MAX_ACTIVE_RUNS: '0' }).tenants).toEqual({ startsPerMinute: 0, maxActiveRuns: 0 });
+      expect(problemsOf({ TENANT_MAX_ACTIVE_RUNS: '-1' }).join()).toMatch(/TENANT_MAX_ACTIVE_RUNS/);
+    });
+
+    it('open the model breaker after 5 failures in a row and probe every 30 s by default; 0 failures is no breaker', () => {
+      expect(loadConfig({}).llm.breaker).toEqual({ failures: 5, probeMs: 30_000 });
+      expect(loadConfig({ LLM_BREAKER_FAILURES: '0' }).llm.breaker.failures).toBe(0);
+      expect(problemsOf({ LLM_BREAKER_PROBE_MS: '5' }).join()).toMatch(/LLM_BREAKER_PROBE_MS/);
     });
 
     it('allow a node without a worker only with Redis', () => {

@@ -3,6 +3,10 @@ import { validateSync, ValidationError } from 'class-validator';
 import { AUDIT_CATEGORIES } from '@app/contracts';
 import { AppConfig, EQUAL_AUDIT_WEIGHTS, LlmProvider, parseKeyValues, platformLimits, ShutdownMode } from './app-config';
 import { Environment } from './environment';
+import { loadJwtAuth } from './load-jwt-auth';
+import { isLoopback } from './loopback';
+
+export { isLoopback };
 
 /** Thrown at boot when environment variables are invalid; names every bad variable. */
 export class ConfigValidationError extends Error {
@@ -19,11 +23,6 @@ function describe(errors: ValidationError[]): string[] {
 function parseRange(text: string): { min: number; max: number } {
   const [min, max = min] = text.split('-').map(Number);
   return { min: Math.min(min, max), max: Math.max(min, max) };
-}
-
-/** True for 127.0.0.0/8, ::1 and localhost. */
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 function chooseProvider(env: Environment): LlmProvider {
@@ -59,8 +58,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push((error as Error).message);
   }
   const tokens = new Map((env.AUTH_TOKENS ?? '').split(',').filter(Boolean).map((pair) => pair.split(':') as [string, string]));
-  if (tokens.size === 0 && !isLoopback(env.HOST)) {
-    problems.push(`HOST: ${env.HOST} is not a loopback address; set AUTH_TOKENS to serve beyond this machine`);
+  const jwt = loadJwtAuth(env, problems);
+  if (tokens.size === 0 && !jwt && !isLoopback(env.HOST)) {
+    problems.push(`HOST: ${env.HOST} is not a loopback address; set AUTH_TOKENS or AUTH_JWT_ISSUER to serve beyond this machine`);
   }
   if (env.RUN_CONCURRENCY === 0 && !env.REDIS_URL) problems.push('RUN_CONCURRENCY: 0 (no worker) needs REDIS_URL, so that other nodes execute the runs');
   if (env.SHUTDOWN_MODE === 'handback' && !env.REDIS_URL) problems.push('SHUTDOWN_MODE: handback needs REDIS_URL, so that another node takes the runs over');
@@ -91,9 +91,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
         : undefined,
     },
     redis: env.REDIS_URL ? { url: env.REDIS_URL, prefix: env.REDIS_PREFIX } : undefined,
-    auth: { tokens },
+    auth: { tokens, jwt },
     shutdown: { mode: env.SHUTDOWN_MODE as ShutdownMode, graceMs: env.SHUTDOWN_GRACE_MS },
-    runs: { leaseMs: env.RUN_LEASE_MS, concurrency: env.RUN_CONCURRENCY },
+    runs: { leaseMs: env.RUN_LEASE_MS, concurrency: env.RUN_CONCURRENCY, idempotencyWindowMs: env.IDEMPOTENCY_WINDOW_SECONDS * 1000 },
+    tenants: { startsPerMinute: env.TENANT_RUN_STARTS_PER_MINUTE, maxActiveRuns: env.TENANT_MAX_ACTIVE_RUNS },
     telemetry: {
       // Tests keep quiet unless told otherwise.
       logLevel: (given.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : env.LOG_LEVEL)) as AppConfig['telemetry']['logLevel'],
@@ -118,6 +119,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       maxRetries: env.LLM_MAX_RETRIES,
       requestTimeoutMs: env.LLM_REQUEST_TIMEOUT_MS,
       offlineLatencyMs: parseRange(env.OFFLINE_LATENCY_MS),
+      breaker: { failures: env.LLM_BREAKER_FAILURES, probeMs: env.LLM_BREAKER_PROBE_MS },
     },
     orchestration: {
       agentTimeoutMs: env.AGENT_TIMEOUT_MS,

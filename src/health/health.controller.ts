@@ -4,11 +4,12 @@ import { HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@
 import type { Response } from 'express';
 import { Public } from '../auth/http-auth.guard';
 import { AppConfig } from '../config/app-config';
+import { LlmAvailability } from '../llm/llm-breaker';
 import { RunRepository } from '../persistence/run.repository';
 import { RunEventBus } from '../runs/run-event-bus';
 import { RunQueue } from '../runs/run-queue';
 
-/** Liveness (the process serves) and readiness (the store answers, and Redis when configured), without a token. */
+/** Liveness (the process serves) and readiness (the store answers, Redis when configured, the model endpoint's breaker closed), without a token. */
 @ApiTags('health')
 @Public()
 @Controller('health')
@@ -20,6 +21,7 @@ export class HealthController {
     private readonly bus: RunEventBus,
     private readonly queue: RunQueue,
     private readonly config: AppConfig,
+    private readonly llm: LlmAvailability,
   ) {}
 
   /** 200 while the process serves requests. */
@@ -28,11 +30,17 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** 200 when the store (and Redis, when configured) answers, 503 otherwise. */
+  /**
+   * 200 when the store (and Redis, when configured) answers and the model endpoint's circuit
+   * breaker is closed; 503 otherwise, naming what is down.
+   */
   @Get('ready')
   async ready(@Res() response: Response): Promise<void> {
     const checks = [() => this.probe('store', () => this.repository.ping())];
     if (this.config.redis) checks.push(() => this.probe('redis', () => Promise.all([this.bus.ping(), this.queue.ping()]).then(() => undefined)));
+    checks.push(() => this.probe('llm', async () => {
+      if (!this.llm.available) throw new Error(`The model endpoint failed repeatedly (circuit open); next probe in ${this.llm.retryAfterSeconds} s`);
+    }));
     try {
       response.json(await this.health.check(checks));
     } catch (error) {

@@ -1,11 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiTags } from '@nestjs/swagger';
 import type { Campaign, CampaignDetail, OrchestrationRun, Page } from '@app/contracts';
 import { Tenant } from '../auth/http-auth.guard';
 import type { TenantId } from '../persistence/run.repository';
 import { CampaignsService } from '../runs/campaigns.service';
 import { CampaignInputDto, PageQueryDto, StartCampaignRunDto } from '../runs/dto/start-run.dto';
+import { idempotencyKeyOf } from '../runs/idempotency';
 import { RunsService, StartedRun } from '../runs/runs.service';
+import { answerStart } from './runs.controller';
 
 /** Campaigns: create, list, read, run history, and start a run of an existing campaign. */
 @ApiTags('campaigns')
@@ -39,7 +42,13 @@ export class CampaignsController {
   /** 202 with the run id at once; 409 while a run of the campaign is active. */
   @Post(':campaignId/runs')
   @HttpCode(202)
-  start(@Tenant() tenant: TenantId, @Param('campaignId') campaignId: string, @Body() body: StartCampaignRunDto): Promise<StartedRun> {
-    return this.runs.start(tenant, { ...body, campaignId });
+  start(
+    @Tenant() tenant: TenantId,
+    @Param('campaignId') campaignId: string,
+    @Body() body: StartCampaignRunDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<StartedRun> {
+    return answerStart(response, this.runs.start(tenant, { ...body, campaignId }, { idempotencyKey: idempotencyKeyOf(idempotencyKey) }));
   }
 }

@@ -11,6 +11,7 @@ describe(toProblem.name, () => {
     [new StoreConflictError('RUN_ACTIVE', 'busy'), 409, 'RUN_ACTIVE'],
     [new DomainError('RUN_ALREADY_FINISHED', 'done'), 409, 'RUN_ALREADY_FINISHED'],
     [new DomainError('UNAUTHORIZED', 'token'), 401, 'UNAUTHORIZED'],
+    [new DomainError('FORBIDDEN', 'role'), 403, 'FORBIDDEN'],
     [new DomainError('SERVICE_UNAVAILABLE', 'draining'), 503, 'SERVICE_UNAVAILABLE'],
     [new StoreError('disk full'), 503, 'STORE_ERROR'],
     [new NotFoundException('Cannot GET /x'), 404, 'NOT_FOUND'],

@@ -1,26 +1,32 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { ERROR_CODES, ErrorCode, FieldError } from '@app/contracts';
-import { isCodedError } from '../common/domain-error';
+import { isCodedError, RetryLaterError } from '../common/domain-error';
 
 /** HTTP status of each error code (others are 500). */
 const STATUS: Partial<Record<ErrorCode, number>> = {
   VALIDATION_FAILED: 400,
   UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
   NOT_FOUND: 404,
   CAMPAIGN_NOT_FOUND: 404,
   RUN_NOT_FOUND: 404,
   RUN_ACTIVE: 409,
   RUN_ALREADY_FINISHED: 409,
+  IDEMPOTENCY_KEY_IN_USE: 409,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  RATE_LIMITED: 429,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   SERVICE_UNAVAILABLE: 503,
   STORE_ERROR: 503,
+  LLM_UNAVAILABLE: 503,
 };
 
 const CODE_OF_STATUS: Record<number, ErrorCode> = {
   400: 'VALIDATION_FAILED',
   401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
   404: 'NOT_FOUND',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
@@ -61,6 +67,8 @@ export interface ProblemDetails {
   detail: string;
   code: ErrorCode;
   errors?: FieldError[];
+  /** When the client may try again (also the `Retry-After` header). */
+  retryAfterSeconds?: number;
 }
 
 /** The problem detail for `error` (a coded domain error, a Nest HTTP exception, or anything else). */
@@ -69,11 +77,13 @@ export function toProblem(error: unknown): ProblemDetails {
   let status = 500;
   let detail = 'An unexpected error occurred';
   let errors: FieldError[] | undefined;
+  let retryAfterSeconds: number | undefined;
   if (isCodedError(error, ERROR_CODES)) {
     code = error.code;
     status = STATUS[code] ?? 500;
     detail = status === 500 ? detail : error.message;
     errors = error.errors;
+    retryAfterSeconds = error instanceof RetryLaterError ? error.retryAfterSeconds : undefined;
   } else if (error instanceof HttpException) {
     status = error.getStatus();
     code = CODE_OF_STATUS[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'VALIDATION_FAILED');
@@ -88,13 +98,14 @@ export function toProblem(error: unknown): ProblemDetails {
     if (code === 'VALIDATION_FAILED') errors = [{ field: '(body)', message: error.type === 'entity.parse.failed' ? 'is not valid JSON' : 'could not be read' }];
   }
   const title = code.toLowerCase().replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
-  return { type: `urn:campaign-orchestrator:problem:${code.toLowerCase().replace(/_/g, '-')}`, title, status, detail, code, ...(errors ? { errors } : {}) };
+  return { type: `urn:campaign-orchestrator:problem:${code.toLowerCase().replace(/_/g, '-')}`, title, status, detail, code, ...(errors ? { errors } : {}), ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) };
 }
 
 /** Writes `problem` as `application/problem+json`. */
 export function sendProblem(response: Response, problem: ProblemDetails): void {
   // RFC 6750: a 401 says which scheme would be accepted.
   if (problem.status === 401 && !response.getHeader('WWW-Authenticate')) response.setHeader('WWW-Authenticate', 'Bearer');
+  if (problem.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(problem.retryAfterSeconds));
   response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
 }
 

@@ -6,8 +6,16 @@ import { Tenant } from '../auth/http-auth.guard';
 import type { TenantId } from '../persistence/run.repository';
 import { CreateAndStartRunDto, EventsQueryDto } from '../runs/dto/start-run.dto';
 import { RunEventsService } from '../runs/run-events.service';
+import { idempotencyKeyOf } from '../runs/idempotency';
 import { RunsService, StartedRun } from '../runs/runs.service';
 import { streamEvents } from './sse';
+
+/** The answer of a REST start: the run; a replay of an earlier start with the same key says so in `Idempotent-Replayed`, its body the same. */
+export async function answerStart(response: Response, started: Promise<StartedRun>): Promise<StartedRun> {
+  const { replayed, ...run } = await started;
+  if (replayed) response.setHeader('Idempotent-Replayed', 'true');
+  return run;
+}
 
 /** Runs: create-and-start, status and results, events (JSON or Server-Sent Events), cancel. */
 @ApiTags('runs')
@@ -21,8 +29,13 @@ export class RunsController {
   /** Creates a campaign and starts its first run: 202 with the run id at once. */
   @Post()
   @HttpCode(202)
-  start(@Tenant() tenant: TenantId, @Body() body: CreateAndStartRunDto): Promise<StartedRun> {
-    return this.runs.start(tenant, body);
+  start(
+    @Tenant() tenant: TenantId,
+    @Body() body: CreateAndStartRunDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<StartedRun> {
+    return answerStart(response, this.runs.start(tenant, body, { idempotencyKey: idempotencyKeyOf(idempotencyKey) }));
   }
 
   /** The run: status, result status, artifacts, audit reports, errors, metrics. */

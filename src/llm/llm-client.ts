@@ -58,4 +58,10 @@ export abstract class LlmClient {
 
   /** Sends one structured-output chat call. */
   abstract complete(request: LlmRequest): Promise<LlmResponse>;
+
+  /**
+   * Checks, without generating anything, that the endpoint serves (the circuit breaker's probe).
+   * @throws LlmError when it does not
+   */
+  abstract probe(signal: AbortSignal): Promise<void>;
 }

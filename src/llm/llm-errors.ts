@@ -11,6 +11,8 @@ export class LlmError extends Error {
     message: string,
     /** What the provider said, redacted: for logs only. */
     readonly detail?: string,
+    /** The endpoint's HTTP status, when it answered one. */
+    readonly status?: number,
   ) {
     super(message);
     this.name = 'LlmError';

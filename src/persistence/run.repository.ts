@@ -17,6 +17,23 @@ export interface NewCampaign {
   tenantId: TenantId;
   name: string;
   brief: CampaignBrief;
+  /** Its id when the caller chose it (an idempotent start names its campaign before it exists); default a new UUID. */
+  id?: string;
+}
+
+/**
+ * A start's idempotency key: the request it was first used with (its fingerprint) and the run and
+ * campaign that start created. A repeat of the request within the window returns that run.
+ */
+export interface IdempotencyRecord {
+  tenantId: TenantId;
+  key: string;
+  /** A hash of the first request's content. */
+  fingerprint: string;
+  runId: string;
+  campaignId: string;
+  /** ISO-8601; the record holds its key until `createdAt` + the window. */
+  createdAt: string;
 }
 
 /** A node's claim on a run for `leaseMs` from now. */
@@ -110,6 +127,19 @@ export abstract class RunRepository {
   }
 
   abstract getRun(tenantId: TenantId, runId: string): Promise<OrchestrationRun | undefined>;
+
+  /** How many of the tenant's runs are queued or running, on every node (per-tenant limits). */
+  abstract countActiveRuns(tenantId: TenantId): Promise<number>;
+
+  /**
+   * Stores `record` unless a record of its tenant and key created within the last `windowMs`
+   * exists (an older one is replaced), atomically: of two concurrent claims of one key exactly
+   * one stores its record. Returns the record that holds the key: `record` itself when it was stored.
+   */
+  abstract claimIdempotencyKey(record: IdempotencyRecord, windowMs: number): Promise<IdempotencyRecord>;
+
+  /** Removes the record of the tenant's key when it still names `runId` (its start failed); else nothing. */
+  abstract releaseIdempotencyKey(tenantId: TenantId, key: string, runId: string): Promise<void>;
 
   /** The run with the versions it produced and their audit reports. */
   abstract getRunDetail(tenantId: TenantId, runId: string): Promise<RunDetail | undefined>;

@@ -12,8 +12,9 @@ import {
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Server, Socket } from 'socket.io';
 import { ERROR_CODES, ErrorCode, FieldError } from '@app/contracts';
+import type { Access, Principal } from '../auth/principal';
 import { TenantResolver } from '../auth/tenant-resolver';
-import { isCodedError } from '../common/domain-error';
+import { isCodedError, RetryLaterError } from '../common/domain-error';
 import { validateDto } from '../common/validate-dto';
 import { AppConfig } from '../config/app-config';
 import { instruments } from '../telemetry/instruments';
@@ -21,21 +22,30 @@ import type { TenantId } from '../persistence/run.repository';
 import { RunRefDto, StartRunDto, SubscribeDto } from '../runs/dto/start-run.dto';
 import { RunsService } from '../runs/runs.service';
 import { RunSubscriptions } from './run-subscriptions.service';
+import { expireSessionAt } from './session-expiry';
 
 /** A socket acknowledgement: `{ ok: true, … }` or `{ ok: false, error }`. */
-export type SocketAck = ({ ok: true } & Record<string, unknown>) | { ok: false; error: { code: ErrorCode; message: string; details?: FieldError[] } };
+export type SocketAck = ({ ok: true } & Record<string, unknown>) | { ok: false; error: { code: ErrorCode; message: string; details?: FieldError[]; retryAfterSeconds?: number } };
 
 type AckFn = ((answer: SocketAck) => void) | undefined;
 
 interface SocketState {
   tenantId: TenantId;
+  principal: Principal;
+}
+
+/** A refused handshake: the client's `connect_error`, with the code in `data`. */
+function refusal(code: ErrorCode, message: string): Error {
+  return Object.assign(new Error(message), { data: { code } });
 }
 
 /**
  * The Socket.IO API: `run:start`, `run:subscribe`, `run:unsubscribe`, `run:cancel`, each with an
  * acknowledgement; events reach subscribers as `run:event`, the stored ones after `afterSeq`
- * first (`RunSubscriptions` delivers them). Authenticates the handshake; a bad payload gets an
- * error ack and never throws or disconnects.
+ * first (`RunSubscriptions` delivers them). Authenticates the handshake (as REST does:
+ * `TenantResolver`), checks the read or write right of each message, and disconnects a socket when
+ * its token expires, after a `session:expired` event. A bad payload gets an error ack and never
+ * throws or disconnects.
  */
 @WebSocketGateway()
 export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
@@ -56,15 +66,26 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     this.subscriptions.attach(server);
     server.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown })?.token;
-      const tenantId = this.tenants.resolve(typeof token === 'string' ? token : undefined);
-      if (!tenantId) return next(Object.assign(new Error('A valid token is required'), { data: { code: 'UNAUTHORIZED' } }));
-      (socket.data as SocketState).tenantId = tenantId;
-      next();
+      this.tenants.authenticate(typeof token === 'string' ? token : undefined).then(
+        (principal) => {
+          if (!principal) return next(refusal('UNAUTHORIZED', 'A valid token is required'));
+          const state: SocketState = { tenantId: principal.tenantId, principal };
+          Object.assign(socket.data, state);
+          next();
+        },
+        (error: unknown) => {
+          if (isCodedError(error, ERROR_CODES)) return next(refusal(error.code, error.message));
+          this.logger.error('Handshake authentication failed', error instanceof Error ? error.stack : String(error));
+          next(refusal('INTERNAL_ERROR', 'The token could not be checked'));
+        },
+      );
     });
   }
 
-  handleConnection(): void {
+  handleConnection(socket: Socket): void {
     instruments().sockets.add(1);
+    const { expiresAt } = this.state(socket).principal;
+    if (expiresAt !== undefined) expireSessionAt(socket, expiresAt);
   }
 
   handleDisconnect(socket: Socket): void {
@@ -75,18 +96,19 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   @SubscribeMessage('run:start')
   async start(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown, @Ack() ack: AckFn): Promise<void> {
-    await this.answer(socket, ack, payload, async () => {
+    await this.answer(socket, ack, payload, 'write', async () => {
       const input = await validateDto(StartRunDto, payload);
       // The socket follows the run it starts: refused before the run exists.
       this.subscriptions.assertCanFollow(socket, '');
-      const started = await this.runs.start(this.state(socket).tenantId, input);
-      return { answer: { ok: true as const, runId: started.runId, campaignId: started.campaignId }, afterAck: () => this.subscriptions.follow(socket, this.state(socket).tenantId, started.runId, 0) };
+      const { idempotencyKey, ...request } = input;
+      const started = await this.runs.start(this.state(socket).tenantId, request, { idempotencyKey });
+      return { answer: { ok: true as const, runId: started.runId, campaignId: started.campaignId, ...(started.replayed ? { replayed: true } : {}) }, afterAck: () => this.subscriptions.follow(socket, this.state(socket).tenantId, started.runId, 0) };
     });
   }
 
   @SubscribeMessage('run:subscribe')
   async subscribe(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown, @Ack() ack: AckFn): Promise<void> {
-    await this.answer(socket, ack, payload, async () => {
+    await this.answer(socket, ack, payload, 'read', async () => {
       const { runId, afterSeq = 0 } = await validateDto(SubscribeDto, payload);
       this.subscriptions.assertCanFollow(socket, runId);
       const run = await this.runs.get(this.state(socket).tenantId, runId);
@@ -97,7 +119,7 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   @SubscribeMessage('run:unsubscribe')
   async unsubscribe(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown, @Ack() ack: AckFn): Promise<void> {
-    await this.answer(socket, ack, payload, async () => {
+    await this.answer(socket, ack, payload, 'read', async () => {
       const { runId } = await validateDto(RunRefDto, payload);
       // Idempotent, as the contract has it: a run the socket does not follow (or that does not exist) is not followed afterwards either.
       this.subscriptions.unfollow(socket, runId);
@@ -107,21 +129,24 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   @SubscribeMessage('run:cancel')
   async cancel(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown, @Ack() ack: AckFn): Promise<void> {
-    await this.answer(socket, ack, payload, async () => {
+    await this.answer(socket, ack, payload, 'write', async () => {
       const { runId } = await validateDto(RunRefDto, payload);
       const { status } = await this.runs.cancel(this.state(socket).tenantId, runId);
       return { answer: { ok: true as const, status } };
     });
   }
 
-  /** Runs `work` and acknowledges its answer or its error; never throws. Over the socket's message rate, `work` does not run. */
-  private async answer(socket: Socket, ack: AckFn, payload: unknown, work: () => Promise<{ answer: SocketAck; afterAck?: () => void }>): Promise<void> {
+  /**
+   * Runs `work` and acknowledges its answer or its error; never throws. Over the socket's message
+   * rate, or without the `access` right (`FORBIDDEN`), `work` does not run.
+   */
+  private async answer(socket: Socket, ack: AckFn, payload: unknown, access: Access, work: () => Promise<{ answer: SocketAck; afterAck?: () => void }>): Promise<void> {
     const reply = (answer: SocketAck) => (typeof ack === 'function' ? ack(answer) : undefined);
     try {
       await this.messages.consume(socket.id);
     } catch (limited) {
       const retryAfterMs = limited instanceof RateLimiterRes ? limited.msBeforeNext : 1000;
-      reply({ ok: false, error: { code: 'RATE_LIMITED', message: `A socket may send ${this.config.socket.messagesPerSecond} messages a second; retry in ${retryAfterMs} ms` } });
+      reply({ ok: false, error: { code: 'RATE_LIMITED', message: `A socket may send ${this.config.socket.messagesPerSecond} messages a second; retry in ${retryAfterMs} ms`, retryAfterSeconds: Math.ceil(retryAfterMs / 1000) } });
       return;
     }
     try {
@@ -129,6 +154,7 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         reply({ ok: false, error: { code: 'PAYLOAD_TOO_LARGE', message: `Messages are limited to ${this.config.socket.maxMessageBytes} bytes` } });
         return;
       }
+      this.tenants.authorize(this.state(socket).principal, access);
       const { answer, afterAck } = await work();
       reply(answer);
       afterAck?.();
@@ -141,6 +167,7 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
           code: coded ? error.code : 'INTERNAL_ERROR',
           message: coded ? error.message : 'An unexpected error occurred',
           ...(coded && error.errors ? { details: error.errors } : {}),
+          ...(error instanceof RetryLaterError ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
         },
       });
     }

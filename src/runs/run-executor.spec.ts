@@ -8,6 +8,8 @@ import { InProcessRunEventBus } from './adapters/in-process-run-event-bus';
 import { InProcessRunQueue } from './adapters/in-process-run-queue';
 import { RunExecutor } from './run-executor';
 import { RunsService } from './runs.service';
+import { TenantLimits } from './tenant-limits';
+import { ALWAYS_AVAILABLE } from '../llm/llm-breaker';
 
 const BRIEF = { objective: 'Sell more cups', targetAudience: 'Commuters', productDetails: 'A reusable cup.' };
 
@@ -27,7 +29,7 @@ function setup(delayMs: number, leaseMs = 10_000, options: { scaleOut?: boolean;
   const repository = new SqliteRunRepository(':memory:');
   const bus = new InProcessRunEventBus();
   const executor = new RunExecutor(repository, harness.orchestrator, harness.registry, bus, config);
-  const runs = new RunsService(repository, executor, new InProcessRunQueue(executor), bus, config);
+  const runs = new RunsService(repository, executor, new InProcessRunQueue(executor), bus, config, new TenantLimits(repository, config), ALWAYS_AVAILABLE);
   const published: OrchestrationEvent[] = [];
   const publish = bus.publish.bind(bus);
   jest.spyOn(bus, 'publish').mockImplementation((event) => {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { LlmModule } from '../llm/llm.module';
 import { OrchestrationModule } from '../orchestration/orchestration.module';
 import { CampaignsService } from './campaigns.service';
 import { RunEventBus } from './run-event-bus';
@@ -8,11 +9,12 @@ import { RunEventsService } from './run-events.service';
 import { RunExecutor } from './run-executor';
 import { RunQueue } from './run-queue';
 import { RunsService } from './runs.service';
+import { TenantLimits } from './tenant-limits';
 
 /** Run lifecycle, execution, live events and their replay, and campaigns, over the store and the orchestrator. */
 @Module({
-  imports: [OrchestrationModule],
-  providers: [RunsService, RunExecutor, RunEventsService, runEventBusProvider, runQueueProvider, CampaignsService],
+  imports: [OrchestrationModule, LlmModule],
+  providers: [RunsService, RunExecutor, RunEventsService, runEventBusProvider, runQueueProvider, CampaignsService, TenantLimits],
   exports: [RunsService, RunExecutor, RunEventsService, RunEventBus, RunQueue, CampaignsService],
 })
 export class RunsModule {}

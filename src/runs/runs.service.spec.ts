@@ -9,6 +9,8 @@ import { InProcessRunQueue } from './adapters/in-process-run-queue';
 import { RunEventsService } from './run-events.service';
 import { RunExecutor } from './run-executor';
 import { RunsService } from './runs.service';
+import { TenantLimits } from './tenant-limits';
+import { ALWAYS_AVAILABLE } from '../llm/llm-breaker';
 
 const BRIEF = { objective: 'Sell more cups', targetAudience: 'Commuters', productDetails: 'A reusable cup.' };
 
@@ -23,7 +25,7 @@ function setup(delayMs = 5) {
   const repository = new SqliteRunRepository(':memory:');
   const bus = new InProcessRunEventBus();
   const executor = new RunExecutor(repository, orchestrator, registry, bus, config);
-  const runs = new RunsService(repository, executor, new InProcessRunQueue(executor), bus, config);
+  const runs = new RunsService(repository, executor, new InProcessRunQueue(executor), bus, config, new TenantLimits(repository, config), ALWAYS_AVAILABLE);
   const events = new RunEventsService(repository, bus);
   return { runs, executor, events, repository, registry, bus };
 }

@@ -3,19 +3,30 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
 import { AppConfig } from '../config/app-config';
 import { filter, firstValueFrom, map, merge, take, timer } from 'rxjs';
 import { ACTIVE_RUN_STATUSES, isTerminalState, OrchestrationRun, RunDetail } from '@app/contracts';
-import { DomainError } from '../common/domain-error';
+import { DomainError, RetryLaterError } from '../common/domain-error';
+import { LlmAvailability } from '../llm/llm-breaker';
 import { validateRunRequest, withIds } from '../orchestration/validate-request';
 import { RunRepository, TenantId } from '../persistence/run.repository';
 import type { StartRunInput } from './dto/start-run.dto';
 import { RunEventBus } from './run-event-bus';
 import { RunExecutor } from './run-executor';
+import { fingerprintOf, ORPHANED_AFTER_MS } from './idempotency';
 import { RunJob, RunQueue } from './run-queue';
+import { TenantLimits } from './tenant-limits';
 
 /** What a start returns at once. */
 export interface StartedRun {
   runId: string;
   campaignId: string;
   status: OrchestrationRun['status'];
+  /** True when this is the answer of an earlier start with the same idempotency key. */
+  replayed?: boolean;
+}
+
+/** How a start is asked for. */
+export interface StartOptions {
+  /** A repeat of the same request with this key within the window returns the run it started. */
+  idempotencyKey?: string;
 }
 
 const INTERRUPTED = 'The server stopped while the run was executing';
@@ -39,6 +50,8 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly queue: RunQueue,
     private readonly bus: RunEventBus,
     private readonly config: AppConfig,
+    private readonly limits: TenantLimits,
+    private readonly llm: LlmAvailability,
   ) {}
 
   /**
@@ -66,30 +79,70 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /**
-   * Creates the campaign (or loads it), persists a queued run and starts it; returns at once.
-   * @throws OrchestrationValidationError, DomainError CAMPAIGN_NOT_FOUND / SERVICE_UNAVAILABLE, StoreConflictError RUN_ACTIVE
+   * Creates the campaign (or loads it), persists a queued run and starts it; returns at once. With
+   * an idempotency key, a repeat of the same request within the window returns the first start's
+   * answer (`replayed`) and starts nothing.
+   * @throws OrchestrationValidationError, DomainError CAMPAIGN_NOT_FOUND / SERVICE_UNAVAILABLE /
+   * IDEMPOTENCY_KEY_REUSED / IDEMPOTENCY_KEY_IN_USE, RetryLaterError RATE_LIMITED / LLM_UNAVAILABLE,
+   * StoreConflictError RUN_ACTIVE
    */
-  async start(tenantId: TenantId, input: StartRunInput): Promise<StartedRun> {
+  async start(tenantId: TenantId, input: StartRunInput, { idempotencyKey }: StartOptions = {}): Promise<StartedRun> {
     if (!this.executor.accepting) throw new DomainError('SERVICE_UNAVAILABLE', 'The server is shutting down and takes no new runs');
     const existing = input.campaignId ? await this.repository.getCampaign(tenantId, input.campaignId) : undefined;
     if (input.campaignId && !existing) throw new DomainError('CAMPAIGN_NOT_FOUND', `Campaign ${input.campaignId} not found`);
     const brief = existing?.brief ?? input.campaign!.brief;
     const request = validateRunRequest({ campaignId: existing?.id ?? 'new', brief, executionMode: input.executionMode, selectedPlatforms: input.selectedPlatforms });
-    const runId = randomUUID();
-    const newRun = { id: runId, executionMode: request.executionMode!, selectedPlatforms: request.selectedPlatforms };
-    // Embedded: created claimed by this node (epoch 1), which executes it at once. BullMQ: a worker claims it.
-    const lease = this.queue.creationClaim();
-    const run = existing
-      ? await this.repository.createRun({ tenantId, run: { ...newRun, campaignId: existing.id }, lease })
-      : await this.repository.createCampaignRun({ tenantId, name: input.campaign!.name, brief: request.brief, run: newRun, lease });
+    const ids = { runId: randomUUID(), campaignId: existing?.id ?? randomUUID() };
+    if (idempotencyKey) {
+      const earlier = await this.claimKey(tenantId, idempotencyKey, fingerprintOf(input), ids);
+      if (earlier) return earlier;
+    }
     try {
-      await this.queue.enqueue({ tenantId, request: withIds(request, run.campaignId, runId) });
+      if (!this.llm.available) throw new RetryLaterError('LLM_UNAVAILABLE', 'The model endpoint is failing; new runs are refused until it answers again', this.llm.retryAfterSeconds);
+      await this.limits.admitStart(tenantId);
+      const newRun = { id: ids.runId, executionMode: request.executionMode!, selectedPlatforms: request.selectedPlatforms };
+      // Embedded: created claimed by this node (epoch 1), which executes it at once. BullMQ: a worker claims it.
+      const lease = this.queue.creationClaim();
+      const run = existing
+        ? await this.repository.createRun({ tenantId, run: { ...newRun, campaignId: existing.id }, lease })
+        : await this.repository.createCampaignRun({ tenantId, id: ids.campaignId, name: input.campaign!.name, brief: request.brief, run: newRun, lease });
+      await this.enqueue(tenantId, withIds(request, run.campaignId, ids.runId));
+      return { runId: ids.runId, campaignId: run.campaignId, status: run.status };
+    } catch (error) {
+      // Nothing was started: the key may be used again.
+      if (idempotencyKey) await this.repository.releaseIdempotencyKey(tenantId, idempotencyKey, ids.runId).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async enqueue(tenantId: TenantId, request: RunJob['request']): Promise<void> {
+    try {
+      await this.queue.enqueue({ tenantId, request });
     } catch (error) {
       // Stored but never queued: end it now rather than leave it waiting for nothing.
-      await this.repository.failInterruptedRuns(`The run could not be queued: ${String(error)}`, { runId }).catch(() => undefined);
+      await this.repository.failInterruptedRuns(`The run could not be queued: ${String(error)}`, { runId: request.runId }).catch(() => undefined);
       throw new DomainError('SERVICE_UNAVAILABLE', 'The run could not be queued; try again');
     }
-    return { runId, campaignId: run.campaignId, status: run.status };
+  }
+
+  /**
+   * Claims `key` for the start of `ids`. Returns the earlier start's answer when the key holds one
+   * for the same request, undefined when this start holds the key now. A record whose run was never
+   * created (its node crashed in between) is taken over once it is older than `ORPHANED_AFTER_MS`.
+   * @throws DomainError IDEMPOTENCY_KEY_REUSED (another request), IDEMPOTENCY_KEY_IN_USE (its start is under way)
+   */
+  private async claimKey(tenantId: TenantId, key: string, fingerprint: string, ids: { runId: string; campaignId: string }): Promise<StartedRun | undefined> {
+    const record = { tenantId, key, fingerprint, ...ids, createdAt: new Date().toISOString() };
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const held = await this.repository.claimIdempotencyKey(record, this.config.runs.idempotencyWindowMs);
+      if (held.runId === ids.runId) return undefined;
+      if (held.fingerprint !== fingerprint) throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with another request; use a new key for a new request');
+      // The first start answered `queued`: a repeat gets the same answer.
+      if (await this.repository.getRun(tenantId, held.runId)) return { runId: held.runId, campaignId: held.campaignId, status: 'queued', replayed: true };
+      if (Date.now() - Date.parse(held.createdAt) < ORPHANED_AFTER_MS) break;
+      await this.repository.releaseIdempotencyKey(tenantId, key, held.runId);
+    }
+    throw new RetryLaterError('IDEMPOTENCY_KEY_IN_USE', 'A start with this Idempotency-Key is under way; retry to get its answer', 1);
   }
 
   /**

@@ -2,6 +2,7 @@ import { atomicityContract } from './run-repository.atomicity';
 import { campaignAndRunContract } from './run-repository.campaigns';
 import { eventAndRecoveryContract } from './run-repository.events';
 import { finishRunContract } from './run-repository.finish';
+import { idempotencyContract } from './run-repository.idempotency';
 import { leaseContract } from './run-repository.leases';
 import type { ContractContext, RunRepositoryHarness, RunRepositorySetup } from './run-repository.harness';
 
@@ -43,6 +44,7 @@ export function runRepositoryContract(name: string, setup: RunRepositorySetup, o
     eventAndRecoveryContract(ctx);
     finishRunContract(ctx);
     leaseContract(ctx);
+    idempotencyContract(ctx);
     if (options.faultInjection) atomicityContract(ctx);
   });
 }

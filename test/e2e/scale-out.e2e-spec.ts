@@ -54,6 +54,9 @@ describe('Scale-out over Redis: several server processes (e2e)', () => {
       LLM_PROVIDER: 'offline',
       OFFLINE_LATENCY_MS: '30-80',
       SHUTDOWN_MODE: 'cancel',
+      // One tenant starts well over 120 runs a minute here; the per-tenant limits test sets its own.
+      TENANT_RUN_STARTS_PER_MINUTE: '0',
+      TENANT_MAX_ACTIVE_RUNS: '0',
     };
   });
   afterEach(async () => {

@@ -3,13 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { DestinationStream } from 'pino';
 import type { CampaignBrief, ExecutionMode, Platform } from '@app/contracts';
 import { createApp } from '../../src/app.factory';
 import { loadConfig } from '../../src/config/load-config';
 import { connectClient, type RunSocket } from './e2e-socket';
 import { SAMPLE_BRIEF } from './llm-fixtures';
 
-/** Environment every e2e app starts with (overridable): quiet, fast offline model, no drain wait. */
+/**
+ * Environment every e2e app starts with (overridable): quiet, fast offline model, no drain wait,
+ * no per-tenant limits (test/e2e/tenant-limits.e2e-spec.ts sets its own).
+ */
 const BASE_ENV: Record<string, string> = {
   NODE_ENV: 'test',
   HOST: '127.0.0.1',
@@ -17,6 +21,8 @@ const BASE_ENV: Record<string, string> = {
   OFFLINE_LATENCY_MS: '20-60',
   SHUTDOWN_MODE: 'cancel',
   SHUTDOWN_GRACE_MS: '0',
+  TENANT_RUN_STARTS_PER_MINUTE: '0',
+  TENANT_MAX_ACTIVE_RUNS: '0',
 };
 
 /** A new temporary directory; the caller removes it (or hands it to {@link startApp}). */
@@ -72,6 +78,8 @@ export interface StartOptions {
   dataDir?: string;
   /** The token `http` and `connect` use unless told otherwise. */
   token?: string;
+  /** Where the app's log lines go (to capture them); stdout by default. */
+  logDestination?: DestinationStream;
 }
 
 /**
@@ -83,7 +91,7 @@ export async function startApp(env: Record<string, string> = {}, options: StartO
   const ownsDir = options.dataDir === undefined;
   let app: NestExpressApplication;
   try {
-    app = await createApp(loadConfig({ ...BASE_ENV, DATA_DIR: dataDir, ...env }));
+    app = await createApp(loadConfig({ ...BASE_ENV, DATA_DIR: dataDir, ...env }), options.logDestination);
     await app.listen(0, '127.0.0.1');
   } catch (error) {
     if (ownsDir) removeDir(dataDir);

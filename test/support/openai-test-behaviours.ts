@@ -71,6 +71,11 @@ function streamFrames(id: string, model: string, content: string, usage: WireUsa
 async function answer(exchange: Exchange, options: CompletionOptions): Promise<void> {
   const { request, res } = exchange;
   if (!(await exchange.wait(options.delayMs ?? 0))) return;
+  // The models list (`GET /v1/models`): the probe of a client's circuit breaker.
+  if (request.method === 'GET') {
+    sendJson(res, 200, { object: 'list', data: [{ id: 'test-model', object: 'model', created: 0, owned_by: 'test' }] });
+    return;
+  }
   const body = request.body;
   const content = options.content ?? defaultContent(body);
   const usage = options.usage ?? defaultUsage(body, content);

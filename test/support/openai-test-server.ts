@@ -42,6 +42,8 @@ export interface Exchange {
 export type Behaviour = (exchange: Exchange) => void | Promise<void>;
 
 const CHAT_PATH = /^\/(?:v1|openai\/deployments\/[^/]+)\/chat\/completions$/;
+/** The models list (the circuit breaker's probe), answered by the same behaviours: any 2xx serves. */
+const MODELS_PATH = /^\/(?:v1|openai)\/models$/;
 
 interface Waiter {
   ready: () => boolean;
@@ -52,7 +54,7 @@ interface Waiter {
  * A local OpenAI-compatible chat-completions server for tests, listening on 127.0.0.1 with an
  * ephemeral port. It serves both the OpenAI path (`POST /v1/chat/completions`, use
  * {@link openAiBaseUrl}) and the Azure path (`POST /openai/deployments/:deployment/chat/completions`,
- * use {@link azureEndpoint}), records every request, and answers each with the next one-shot
+ * use {@link azureEndpoint}) and the models list (`GET /v1/models`, `GET /openai/models`), records every request, and answers each with the next one-shot
  * behaviour from {@link enqueue} or else the default behaviour ({@link respondWith}; initially
  * `reply.completion()`, a valid answer for the requested schema).
  */
@@ -190,7 +192,8 @@ export class OpenAiTestServer {
     };
     this.requests.push(request);
     this.notify();
-    if (req.method !== 'POST' || !CHAT_PATH.test(url.pathname)) {
+    const routed = (req.method === 'POST' && CHAT_PATH.test(url.pathname)) || (req.method === 'GET' && MODELS_PATH.test(url.pathname));
+    if (!routed) {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { message: `No route for ${req.method} ${url.pathname}`, type: 'not_found' } }));
       return;

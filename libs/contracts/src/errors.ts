@@ -10,11 +10,14 @@ export const ERROR_CODES = [
   'RUN_NOT_FOUND',
   'RUN_ALREADY_FINISHED',
   'RUN_ACTIVE',
+  'IDEMPOTENCY_KEY_REUSED',
+  'IDEMPOTENCY_KEY_IN_USE',
   'PAYLOAD_TOO_LARGE',
   'RATE_LIMITED',
   'TOO_MANY_SUBSCRIPTIONS',
   'UNSUPPORTED_MEDIA_TYPE',
   'UNAUTHORIZED',
+  'FORBIDDEN',
   'NOT_FOUND',
   'AGENT_TIMEOUT',
   'RUN_TIMEOUT',
@@ -53,4 +56,13 @@ export interface OrchestrationError {
   timestamp: string;
   /** The generation attempt during which it happened, when it belongs to one. */
   attempt?: number;
+}
+
+/** The socket event a client gets when its access token expires, just before the server disconnects it. */
+export const SESSION_EXPIRED_EVENT = 'session:expired';
+
+/** Payload of {@link SESSION_EXPIRED_EVENT}: the error shape of socket acknowledgements. */
+export interface SessionExpired {
+  code: 'UNAUTHORIZED';
+  message: string;
 }

@@ -11,6 +11,9 @@ export type ScriptedAnswer = string | Error | { json: unknown };
 export class ScriptedLlmClient extends LlmClient {
   readonly name = 'scripted';
   readonly requests: LlmRequest[] = [];
+  /** What `probe` rejects with; undefined: the probe succeeds. */
+  probeFailure?: Error;
+  probes = 0;
 
   constructor(
     private readonly script: ScriptedAnswer[],
@@ -30,6 +33,11 @@ export class ScriptedLlmClient extends LlmClient {
     if (answer instanceof Error) throw answer;
     const content = typeof answer === 'string' ? answer : JSON.stringify(answer.json);
     return { content, usage: { ...this.usage }, model: 'scripted' };
+  }
+
+  async probe(): Promise<void> {
+    this.probes++;
+    if (this.probeFailure) throw this.probeFailure;
   }
 }
 

@@ -57,6 +57,9 @@ export class OfflineLlmClient extends LlmClient {
     return { content, model: 'offline', usage: { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens } };
   }
 
+  /** The offline model is this process: it always serves. */
+  async probe(): Promise<void> {}
+
   private answer(request: LlmRequest): unknown {
     const context = request.context as Partial<GenerationInput & AuditInput> | undefined;
     if (!context?.brief) throw new LlmError('LLM_REQUEST_FAILED', 'The offline model needs the brief in the request context');

@@ -76,6 +76,21 @@ export abstract class OpenAiChatClient extends LlmClient {
     }
   }
 
+  /**
+   * Lists the models: a call that generates nothing and costs no tokens. Any answer the endpoint
+   * gives but 401, 403 and 5xx (a gateway without the route answers 404) shows it serving.
+   */
+  async probe(signal: AbortSignal): Promise<void> {
+    try {
+      await this.client.models.list({ signal, timeout: this.options.requestTimeoutMs, maxRetries: 0 });
+    } catch (error) {
+      if (signal.aborted) throw new LlmError('LLM_TIMEOUT', 'The model endpoint did not answer the probe in time');
+      const failure = toLlmError(error, [this.client.apiKey ?? undefined]);
+      if (failure.status !== undefined && failure.status !== 401 && failure.status !== 403 && failure.status < 500) return;
+      throw failure;
+    }
+  }
+
   private async completeOnce(
     body: ChatCompletionCreateParamsBase,
     options: { signal: AbortSignal; timeout: number },
@@ -174,7 +189,7 @@ export function toLlmError(error: unknown, secrets: readonly (string | undefined
     return contentFiltered(filteredCategories(inner?.content_filter_result), 'the prompt');
   }
   const detail = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
-  const status = error instanceof OpenAI.APIError && typeof error.status === 'number' ? ` (HTTP ${error.status})` : '';
+  const httpStatus = error instanceof OpenAI.APIError && typeof error.status === 'number' ? error.status : undefined;
   const code: keyof typeof MESSAGES =
     error instanceof OpenAI.APIConnectionTimeoutError
       ? 'LLM_TIMEOUT'
@@ -183,5 +198,5 @@ export function toLlmError(error: unknown, secrets: readonly (string | undefined
         : error instanceof OpenAI.InternalServerError || error instanceof OpenAI.APIConnectionError
           ? 'LLM_UNAVAILABLE'
           : 'LLM_REQUEST_FAILED';
-  return new LlmError(code, `${MESSAGES[code]}${status}`, detail);
+  return new LlmError(code, `${MESSAGES[code]}${httpStatus ? ` (HTTP ${httpStatus})` : ''}`, detail, httpStatus);
 }

@@ -4,6 +4,7 @@ import type {
   OrchestrationRun,
   StoredAuditReport,
 } from '@app/contracts';
+import type { IdempotencyRecord } from '../run.repository';
 
 /** Row shapes of the SQLite tables and their mapping to records. */
 export interface CampaignRow {
@@ -109,4 +110,18 @@ export function toVersion(row: VersionRow): ArtifactVersion {
 
 export function toReport(row: ReportRow): StoredAuditReport {
   return { ...JSON.parse(row.body), id: row.id, campaignId: row.campaign_id, runId: row.run_id, versionId: row.version_id };
+}
+
+/** A row of `idempotency_keys`. */
+export interface IdempotencyRow {
+  tenant_id: string;
+  key: string;
+  fingerprint: string;
+  run_id: string;
+  campaign_id: string;
+  created_at: string;
+}
+
+export function toIdempotencyRecord(row: IdempotencyRow): IdempotencyRecord {
+  return { tenantId: row.tenant_id, key: row.key, fingerprint: row.fingerprint, runId: row.run_id, campaignId: row.campaign_id, createdAt: row.created_at };
 }

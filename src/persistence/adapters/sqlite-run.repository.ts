@@ -10,11 +10,11 @@ import type {
   Page,
   RunDetail,
 } from '@app/contracts';
-import { InterruptScope, InterruptedRun, LeaseClaim, NewCampaign, NewCampaignRun, NewRun, RunLease, RunOutcome, RunRepository, TenantId } from '../run.repository';
+import { IdempotencyRecord, InterruptScope, InterruptedRun, LeaseClaim, NewCampaign, NewCampaignRun, NewRun, RunLease, RunOutcome, RunRepository, TenantId } from '../run.repository';
 import { activatedTypes, FINAL_STATUS, interruptedEvents, runOfBatch, versionKey } from '../run-outcome';
 import { LeaseLostError, StoreConflictError, StoreError } from '../store-errors';
 import { migrate } from './sqlite-schema';
-import { CampaignRow, ReportRow, RunRow, toCampaign, toReport, toRun, toVersion, VersionRow } from './sqlite-rows';
+import { CampaignRow, IdempotencyRow, ReportRow, RunRow, toCampaign, toIdempotencyRecord, toReport, toRun, toVersion, VersionRow } from './sqlite-rows';
 
 const now = () => new Date().toISOString();
 const later = (ms: number) => new Date(Date.now() + ms).toISOString();
@@ -38,9 +38,9 @@ interface QueuedWrite {
 }
 
 /** The row of a new draft campaign. */
-function campaignRowOf({ tenantId, name, brief }: NewCampaign): CampaignRow {
+function campaignRowOf({ tenantId, name, brief, id = randomUUID() }: NewCampaign): CampaignRow {
   const at = now();
-  return { id: randomUUID(), tenant_id: tenantId, name, brief: JSON.stringify(brief), status: 'draft', active_version_ids: '{}', is_deleted: 0, created_at: at, updated_at: at };
+  return { id, tenant_id: tenantId, name, brief: JSON.stringify(brief), status: 'draft', active_version_ids: '{}', is_deleted: 0, created_at: at, updated_at: at };
 }
 
 /**
@@ -135,6 +135,25 @@ export class SqliteRunRepository extends RunRepository {
   async getRun(tenantId: TenantId, runId: string): Promise<OrchestrationRun | undefined> {
     const row = this.runRow(tenantId, runId);
     return row && toRun(row);
+  }
+
+  async countActiveRuns(tenantId: TenantId): Promise<number> {
+    return (this.stmt(`SELECT count(*) AS count FROM runs WHERE tenant_id = ? AND status IN ('queued', 'running')`).get(tenantId) as { count: number }).count;
+  }
+
+  /** In one write: expired records go (all of them, so the table stays small), then the key is taken unless held. */
+  async claimIdempotencyKey(record: IdempotencyRecord, windowMs: number): Promise<IdempotencyRecord> {
+    return this.write(() => {
+      this.stmt(`DELETE FROM idempotency_keys WHERE created_at < ?`).run(new Date(Date.now() - windowMs).toISOString());
+      const held = this.stmt(`SELECT * FROM idempotency_keys WHERE tenant_id = ? AND key = ?`).get(record.tenantId, record.key) as IdempotencyRow | undefined;
+      if (held) return toIdempotencyRecord(held);
+      this.stmt(`INSERT INTO idempotency_keys VALUES (?, ?, ?, ?, ?, ?)`).run(record.tenantId, record.key, record.fingerprint, record.runId, record.campaignId, record.createdAt);
+      return record;
+    });
+  }
+
+  async releaseIdempotencyKey(tenantId: TenantId, key: string, runId: string): Promise<void> {
+    await this.write(() => this.stmt(`DELETE FROM idempotency_keys WHERE tenant_id = ? AND key = ? AND run_id = ?`).run(tenantId, key, runId));
   }
 
   async getRunDetail(tenantId: TenantId, runId: string): Promise<RunDetail | undefined> {

@@ -101,6 +101,20 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE runs ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE runs ADD COLUMN lease_expires_at TEXT;
   `,
+  // 4: idempotency keys of run starts, and active runs counted per tenant (per-tenant limits).
+  `
+  CREATE TABLE idempotency_keys (
+    tenant_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    campaign_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, key)
+  );
+  CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
+  CREATE INDEX runs_by_tenant_status ON runs (tenant_id, status);
+  `,
 ];
 
 /** Brings the database schema up to date, in one transaction per migration. */

@@ -1,5 +1,6 @@
 import { Transform, Type } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { IDEMPOTENCY_KEY } from '../idempotency';
 import { CampaignBriefDto, RunOptionsDto, trim } from '../../orchestration/dto/run-request.dto';
 
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
@@ -31,6 +32,10 @@ export class StartRunDto extends RunOptionsDto {
   @ValidateIf((o: StartRunDto) => o.campaign === undefined || o.campaignId !== undefined)
   @IsString() @IsNotEmpty() @MaxLength(100)
   campaignId?: string;
+
+  /** As REST's `Idempotency-Key` header: a repeat of the same start within the window returns its run. */
+  @IsOptional() @IsString() @Matches(IDEMPOTENCY_KEY, { message: 'idempotencyKey must be 1-255 visible ASCII characters' })
+  idempotencyKey?: string;
 }
 
 /** What `RunsService.start` takes. */

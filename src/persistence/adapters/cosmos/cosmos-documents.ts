@@ -7,15 +7,16 @@ import type {
   ArtifactVersion,
   StoredAuditReport,
 } from '@app/contracts';
-import { randomUUID } from 'node:crypto';
-import type { NewCampaign, NewRun, TenantId } from '../../run.repository';
+import { createHash, randomUUID } from 'node:crypto';
+import type { IdempotencyRecord, NewCampaign, NewRun, TenantId } from '../../run.repository';
 import { StoreError } from '../../store-errors';
 
 /**
  * Documents of the two containers. The campaigns container (partition key `/campaignId`) holds
  * every record of a campaign, told apart by `type`, so the end of a run is one transactional batch
  * in one partition. The events container (partition key `/runId`) holds a run's events (with the
- * container's TTL) and one `runRef` document that maps the run to its campaign and tenant.
+ * container's TTL) and one `runRef` document that maps the run to its campaign and tenant, and the
+ * idempotency records of run starts, each in a partition of its own.
  */
 export interface CampaignDoc extends Omit<Campaign, 'id'> {
   id: string;
@@ -89,6 +90,23 @@ export interface RunRefDoc {
   ttl: -1;
 }
 
+/**
+ * A start's idempotency key, in the events container (whose items may expire): its own partition,
+ * named by a hash of tenant and key, so that creating it is the atomic claim of the key.
+ */
+export interface IdempotencyDoc {
+  id: 'idempotency';
+  /** The partition: `idempotency-<sha256 of tenant and key>`. */
+  runId: string;
+  type: 'idempotency';
+  record: IdempotencyRecord;
+  /** Seconds: Cosmos DB deletes the record once its window has passed. */
+  ttl: number;
+}
+
+/** The partition of the idempotency record of a tenant's key. */
+export const idempotencyPartition = (tenantId: TenantId, key: string) => `idempotency-${createHash('sha256').update(`${tenantId}\n${key}`).digest('hex')}`;
+
 /** Cosmos DB's largest item. */
 export const MAX_ITEM_BYTES = 2 * 1024 * 1024;
 /** Cosmos DB's largest transactional batch: 100 operations. */
@@ -128,9 +146,8 @@ export const toReport = (doc: ReportDoc): StoredAuditReport => ({ ...doc.report,
 let createdCounter = 0;
 
 /** The document of a new draft campaign, checked against the item size limit. */
-export function campaignDocOf({ tenantId, name, brief }: NewCampaign): CampaignDoc {
+export function campaignDocOf({ tenantId, name, brief, id = randomUUID() }: NewCampaign): CampaignDoc {
   const at = new Date().toISOString();
-  const id = randomUUID();
   const doc: CampaignDoc = {
     id, campaignId: id, type: 'campaign', tenantId, name, brief, status: 'draft', activeVersionIds: {}, activeRunId: null,
     isDeleted: false, createdAt: at, updatedAt: at, createdSeq: Date.now() * 1000 + (createdCounter++ % 1000),

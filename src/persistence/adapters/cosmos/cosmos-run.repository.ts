@@ -2,11 +2,11 @@ import { Container, CosmosClient, ErrorResponse, OperationInput, SqlQuerySpec } 
 import type { Campaign, CampaignDetail, OrchestrationEvent, OrchestrationRun, Page, RunDetail } from '@app/contracts';
 import { ACTIVE_RUN_STATUSES } from '@app/contracts';
 import type { CosmosSettings } from '../../../config/app-config';
-import { InterruptScope, InterruptedRun, LeaseClaim, NewCampaign, NewCampaignRun, NewRun, RunLease, RunOutcome, RunRepository, TenantId } from '../../run.repository';
+import { IdempotencyRecord, InterruptScope, InterruptedRun, LeaseClaim, NewCampaign, NewCampaignRun, NewRun, RunLease, RunOutcome, RunRepository, TenantId } from '../../run.repository';
 import { LeaseLostError, StoreConflictError, StoreError } from '../../store-errors';
 import { interruptedEvents, runOfBatch } from '../../run-outcome';
 import { createCosmosClient, ensureContainers } from './cosmos-setup';
-import { ArtifactDoc, assertItemSize, CampaignDoc, campaignDocOf, queuedRunDoc, eventId, EventDoc, isValidId, MAX_BATCH_OPERATIONS, ReportDoc, RunDoc, RunRefDoc, toCampaign, toReport, toRun, toVersion, VersionDoc } from './cosmos-documents';
+import { ArtifactDoc, assertItemSize, CampaignDoc, campaignDocOf, queuedRunDoc, eventId, EventDoc, IdempotencyDoc, idempotencyPartition, isValidId, MAX_BATCH_OPERATIONS, ReportDoc, RunDoc, RunRefDoc, toCampaign, toReport, toRun, toVersion, VersionDoc } from './cosmos-documents';
 import { endOfRunOperations, executeBatch, strip } from './cosmos-batch';
 
 /** Times a write that lost an optimistic-concurrency race (412) is tried again with fresh state. */
@@ -137,6 +137,37 @@ export class CosmosRunRepository extends RunRepository {
     const doc = ref && (await this.runDoc(ref.campaignId, runId));
     if (!doc) return undefined;
     return toRun(doc, doc.finishedAt ? doc.lastSeq : await this.maxSeq(runId));
+  }
+
+  async countActiveRuns(tenantId: TenantId): Promise<number> {
+    const spec: SqlQuerySpec = { query: 'SELECT VALUE COUNT(1) FROM c WHERE c.type = "run" AND c.tenantId = @tenant AND (c.status = "queued" OR c.status = "running")', parameters: [{ name: '@tenant', value: tenantId }] };
+    const [count] = await this.guard(async () => (await this.campaigns.items.query<number>(spec).fetchAll()).resources);
+    return count ?? 0;
+  }
+
+  /**
+   * Creating the record's document is the claim (409: held). A held record past its window (one
+   * Cosmos DB has not yet expired, or any on an emulator without TTL) is replaced, guarded by its etag.
+   */
+  async claimIdempotencyKey(record: IdempotencyRecord, windowMs: number): Promise<IdempotencyRecord> {
+    const item = this.events.item('idempotency', idempotencyPartition(record.tenantId, record.key));
+    const doc: IdempotencyDoc = { id: 'idempotency', runId: idempotencyPartition(record.tenantId, record.key), type: 'idempotency', record, ttl: Math.max(1, Math.ceil(windowMs / 1000)) };
+    for (let attempt = 1; attempt <= ETAG_RETRIES; attempt++) {
+      if ((await this.answered([409], () => this.events.items.create(doc))) === undefined) return record;
+      const { resource: held } = await this.guard(() => item.read<IdempotencyDoc>());
+      // Expired or released in between: create it again.
+      if (!held) continue;
+      if (Date.parse(held.record.createdAt) >= Date.now() - windowMs) return held.record;
+      if ((await this.answered([404, 412], () => item.replace(doc, { accessCondition: { type: 'IfMatch', condition: etagOf(held) } }))) === undefined) return record;
+    }
+    throw new StoreError(`The idempotency key kept changing while it was claimed`);
+  }
+
+  async releaseIdempotencyKey(tenantId: TenantId, key: string, runId: string): Promise<void> {
+    const item = this.events.item('idempotency', idempotencyPartition(tenantId, key));
+    const { resource: held } = await this.guard(() => item.read<IdempotencyDoc>());
+    // Stale (412) or gone (404): another start holds it now, or it was released.
+    if (held?.record.runId === runId) await this.answered([404, 412], () => item.delete({ accessCondition: { type: 'IfMatch', condition: etagOf(held) } }));
   }
 
   async getRunDetail(tenantId: TenantId, runId: string): Promise<RunDetail | undefined> {
@@ -368,6 +399,18 @@ export class CosmosRunRepository extends RunRepository {
     const scoped = query.replace(' WHERE ', ` WHERE c.${field} = @pk AND `);
     const spec: SqlQuerySpec = { query: scoped, parameters: Object.entries({ ...parameters, '@pk': partitionKey }).map(([name, value]) => ({ name, value: value as never })) };
     return this.guard(async () => (await container.items.query<T>(spec, { partitionKey }).fetchAll()).resources);
+  }
+
+  /** Runs `work`: undefined when it succeeded, the status when Cosmos DB answered one of `expected`; other failures as `guard` maps them. */
+  private async answered(expected: number[], work: () => Promise<unknown>): Promise<number | undefined> {
+    try {
+      await work();
+      return undefined;
+    } catch (error) {
+      const status = statusOf(error);
+      if (status !== undefined && expected.includes(status)) return status;
+      return this.guard(() => Promise.reject(error));
+    }
   }
 
   /** Maps SDK failures (after its own retries of throttling) to store errors. */
