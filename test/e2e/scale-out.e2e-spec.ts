@@ -328,6 +328,30 @@ describe('Scale-out over Redis: several server processes (e2e)', () => {
     const ready = await httpRequest(node.baseUrl, 'GET', '/api/health/ready');
 
     expect(ready.status).toBe(200);
-    expect(ready.body.info).toEqual({ store: { status: 'up' }, redis: { status: 'up' } });
+    expect(ready.body.info).toEqual({ store: { status: 'up' }, redis: { status: 'up' }, llm: { status: 'up' } });
+  });
+
+  it('holds per-tenant limits and idempotency keys across nodes: one budget of starts, one answer per key', async () => {
+    const limits = { TENANT_RUN_STARTS_PER_MINUTE: '3', REDIS_PREFIX: `limits-${Date.now()}` };
+    const [a, b] = [await startNode(limits), await startNode(limits)];
+    const key = { 'idempotency-key': `across-nodes-${Date.now()}` };
+    const input = runInput();
+
+    const first = await httpRequest(a.baseUrl, 'POST', '/api/runs', { json: input, headers: key });
+    const replayed = await httpRequest(b.baseUrl, 'POST', '/api/runs', { json: input, headers: key });
+    expect(first.status).toBe(202);
+    expect(replayed.status).toBe(202);
+    expect(replayed.body).toEqual(first.body);
+    expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+
+    expect((await httpRequest(b.baseUrl, 'POST', '/api/runs', { json: runInput() })).status).toBe(202);
+    expect((await httpRequest(a.baseUrl, 'POST', '/api/runs', { json: runInput() })).status).toBe(202);
+    // The replay drew nothing: three starts in all, on two nodes, and the fourth is refused on either.
+    for (const node of [a, b]) {
+      const limited = await httpRequest(node.baseUrl, 'POST', '/api/runs', { json: runInput() });
+      expect(limited.status).toBe(429);
+      expect(limited.body.code).toBe('RATE_LIMITED');
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    }
   });
 });
