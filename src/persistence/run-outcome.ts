@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type {
+  Activation,
   ArtifactType,
+  CampaignApproval,
   CampaignStatus,
   OrchestrationEvent,
   OrchestrationResult,
@@ -23,12 +25,23 @@ export const versionKey = (type: ArtifactType, attempt: number) => `${type}@${at
 
 /**
  * The artifact types whose latest version becomes the campaign's active version: every artifact
- * the run produced, unless it still fails its audit.
+ * the run produced, unless it still fails its audit (`unlessFailed`); all of them (`always`); none (`never`).
  */
-export function activatedTypes(result: OrchestrationResult): ArtifactType[] {
+export function activatedTypes(result: OrchestrationResult, activate: Activation = 'unlessFailed'): ArtifactType[] {
+  if (activate === 'never') return [];
   return Object.values(result.artifacts)
-    .filter((artifact) => artifact !== undefined && !artifact.failedAudit)
+    .filter((artifact) => artifact !== undefined && (activate === 'always' || !artifact.failedAudit))
     .map((artifact) => artifact!.type);
+}
+
+/**
+ * The campaign's status and approval once a run has ended: the run's status, and an approval
+ * withdrawn when the run changed an active version; an approved campaign whose run activated
+ * nothing stays approved.
+ */
+export function campaignAfterRun(approval: CampaignApproval | undefined, result: OrchestrationResult, activated: readonly ArtifactType[]): { status: CampaignStatus; approval?: CampaignApproval } {
+  if (approval && activated.length === 0) return { status: 'approved', approval };
+  return { status: FINAL_STATUS[result.status] };
 }
 
 /**

@@ -1,12 +1,19 @@
 import type {
+  Activation,
+  ArtifactType,
   Campaign,
+  CampaignApproval,
   CampaignBrief,
+  CampaignChange,
+  CampaignStatus,
   CampaignDetail,
   OrchestrationEvent,
   OrchestrationResult,
   OrchestrationRun,
   Page,
   RunDetail,
+  VersionDetail,
+  VersionSummary,
 } from '@app/contracts';
 
 /** Who owns a record. Every read and write is scoped to one tenant. */
@@ -56,8 +63,20 @@ export interface RunLease {
 /** A run to create, queued; with `lease`, claimed by that node at once (epoch 1). */
 export interface NewRun {
   tenantId: TenantId;
-  run: Pick<OrchestrationRun, 'id' | 'campaignId' | 'executionMode' | 'selectedPlatforms'>;
+  run: Pick<OrchestrationRun, 'id' | 'campaignId' | 'executionMode' | 'selectedPlatforms'> & Partial<Pick<OrchestrationRun, 'briefRevision' | 'requestedBy' | 'regeneration'>>;
   lease?: LeaseClaim;
+}
+
+/** What an editor changes on a campaign (`updateCampaign`); absent fields stay as they are. */
+export interface CampaignUpdate {
+  name?: string;
+  /** A new brief: the campaign's `briefRevision` goes up by one. */
+  brief?: CampaignBrief;
+  activeVersionIds?: Campaign['activeVersionIds'];
+  status?: CampaignStatus;
+  /** `null` withdraws the approval. */
+  approval?: CampaignApproval | null;
+  isDeleted?: true;
 }
 
 /** A campaign to create with its first run, queued. */
@@ -86,6 +105,8 @@ export interface RunOutcome {
   terminalEvent: OrchestrationEvent;
   /** The writer's epoch: refused when the run's lease has moved on. */
   epoch?: number;
+  /** Which of the run's artifacts become active (`unlessFailed` by default: those not failing their audit). */
+  activate?: Activation;
 }
 
 /**
@@ -143,6 +164,25 @@ export abstract class RunRepository {
 
   /** The run with the versions it produced and their audit reports. */
   abstract getRunDetail(tenantId: TenantId, runId: string): Promise<RunDetail | undefined>;
+
+  /**
+   * Applies `update` to the campaign when its etag is still `ifMatch` and records `change`, in one
+   * write; returns the campaign after it (with its new etag).
+   * @throws StoreConflictError CAMPAIGN_NOT_FOUND (also deleted, or another tenant's), PRECONDITION_FAILED (the etag moved on)
+   */
+  abstract updateCampaign(tenantId: TenantId, campaignId: string, update: CampaignUpdate, ifMatch: string, change: Pick<CampaignChange, 'by' | 'action' | 'details'>): Promise<Campaign>;
+
+  /** The changes editors made to the campaign, newest first; undefined for an unknown campaign. */
+  abstract listChanges(tenantId: TenantId, campaignId: string): Promise<CampaignChange[] | undefined>;
+
+  /**
+   * The versions of one artifact of the campaign, newest first, `pageSize` at a time (the
+   * `continuationToken` of a page reads the next); undefined for an unknown campaign.
+   */
+  abstract listVersions(tenantId: TenantId, campaignId: string, type: ArtifactType, pageSize: number, continuationToken?: string): Promise<Page<VersionSummary> | undefined>;
+
+  /** One version by its number, with its content and audit reports; undefined when the campaign or the version is unknown. */
+  abstract getVersion(tenantId: TenantId, campaignId: string, type: ArtifactType, versionNumber: number): Promise<VersionDetail | undefined>;
 
   /** The campaign's runs, newest first. */
   abstract listRuns(tenantId: TenantId, campaignId: string): Promise<OrchestrationRun[]>;

@@ -1,9 +1,9 @@
 import type { ErrorCode } from '@app/contracts';
 
-/** A write refused because of the current state: an active run, a missing record, a finished run, a duplicate event. */
+/** A write refused because of the current state: an active run, a missing record, a finished run, a stale etag, a duplicate event. */
 export class StoreConflictError extends Error {
   constructor(
-    readonly code: Extract<ErrorCode, 'RUN_ACTIVE' | 'CAMPAIGN_NOT_FOUND' | 'RUN_NOT_FOUND' | 'RUN_ALREADY_FINISHED' | 'STORE_ERROR'>,
+    readonly code: Extract<ErrorCode, 'RUN_ACTIVE' | 'CAMPAIGN_NOT_FOUND' | 'RUN_NOT_FOUND' | 'RUN_ALREADY_FINISHED' | 'PRECONDITION_FAILED' | 'STORE_ERROR'>,
     message: string,
   ) {
     super(message);

@@ -1,6 +1,7 @@
 import { atomicityContract } from './run-repository.atomicity';
 import { campaignAndRunContract } from './run-repository.campaigns';
 import { eventAndRecoveryContract } from './run-repository.events';
+import { editingContract } from './run-repository.editing';
 import { finishRunContract } from './run-repository.finish';
 import { idempotencyContract } from './run-repository.idempotency';
 import { leaseContract } from './run-repository.leases';
@@ -45,6 +46,7 @@ export function runRepositoryContract(name: string, setup: RunRepositorySetup, o
     finishRunContract(ctx);
     leaseContract(ctx);
     idempotencyContract(ctx);
+    editingContract(ctx);
     if (options.faultInjection) atomicityContract(ctx);
   });
 }

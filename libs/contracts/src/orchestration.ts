@@ -1,4 +1,5 @@
 import type { ArtifactContentMap, ArtifactType, AgentType } from './agents';
+import type { AuditFlag, AuditRecommendation } from './audit';
 import type { AuditReport, AuditVerdict } from './audit';
 import type { CampaignBrief, ExecutionMode, Platform } from './brief';
 import type { OrchestrationError } from './errors';
@@ -14,6 +15,35 @@ export interface OrchestrationRequest {
   executionMode?: ExecutionMode;
   /** At least one platform for the short copy. */
   selectedPlatforms: Platform[];
+  /** Regenerate one artifact, as an editor asked, instead of generating all three. */
+  regeneration?: RegenerationRequest;
+}
+
+/** When the version a regeneration makes becomes the campaign's active one. */
+export const ACTIVATIONS = ['unlessFailed', 'always', 'never'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+
+/**
+ * A run of one generator on an editor's instructions: it gets the brief, the artifact's current
+ * version (`base`) with its audit findings, and the instructions; then the audit and the
+ * compliance loop as usual. It makes the artifact's next version.
+ */
+export interface RegenerationRequest {
+  artifactType: ArtifactType;
+  /** The editor's free-text instructions, 1–4,000 characters. */
+  instructions: string;
+  /** Short copy: the platforms to rewrite; the others keep their posts from `base`. Default: all of `selectedPlatforms`. */
+  platforms?: Platform[];
+  /** `unlessFailed` (default): the new version becomes active unless its verdict is `fail`. */
+  activate?: Activation;
+  /** The version regenerated (the campaign's active one when the run was asked for), when there is one. */
+  base?: {
+    versionId: string;
+    versionNumber: number;
+    content: ArtifactContentMap[ArtifactType];
+    /** Its latest audit's findings. */
+    feedback?: { verdict: AuditVerdict; weightedScore: number; flags: AuditFlag[]; recommendations: AuditRecommendation[] };
+  };
 }
 
 /** How a run ended: success (all artifacts, all usable), partialSuccess, failed (none) or cancelled. */

@@ -17,6 +17,9 @@ export interface CampaignRow {
   is_deleted: number;
   created_at: string;
   updated_at: string;
+  revision: number;
+  brief_revision: number;
+  approval: string | null;
 }
 
 export interface RunRow {
@@ -38,6 +41,9 @@ export interface RunRow {
   owner: string | null;
   epoch: number;
   lease_expires_at: string | null;
+  brief_revision: number | null;
+  requested_by: string | null;
+  regeneration: string | null;
 }
 
 export interface VersionRow {
@@ -71,6 +77,9 @@ export function toCampaign(row: CampaignRow): Campaign {
     isDeleted: row.is_deleted === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    briefRevision: row.brief_revision,
+    ...(row.approval ? { approval: JSON.parse(row.approval) } : {}),
+    etag: `"${row.revision}"`,
   };
 }
 
@@ -90,6 +99,9 @@ export function toRun(row: RunRow): OrchestrationRun {
     ...(row.metrics ? { metrics: JSON.parse(row.metrics) } : {}),
     versionIds: JSON.parse(row.version_ids),
     lastSeq: row.last_seq,
+    ...(row.brief_revision !== null ? { briefRevision: row.brief_revision } : {}),
+    ...(row.requested_by !== null ? { requestedBy: row.requested_by } : {}),
+    ...(row.regeneration !== null ? { regeneration: JSON.parse(row.regeneration) } : {}),
   };
 }
 

@@ -3,17 +3,23 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type {
+  ArtifactType,
   Campaign,
+  CampaignChange,
   CampaignDetail,
   OrchestrationEvent,
   OrchestrationRun,
   Page,
   RunDetail,
+  StoredAuditReport,
+  VersionDetail,
+  VersionSummary,
 } from '@app/contracts';
-import { IdempotencyRecord, InterruptScope, InterruptedRun, LeaseClaim, NewCampaign, NewCampaignRun, NewRun, RunLease, RunOutcome, RunRepository, TenantId } from '../run.repository';
-import { activatedTypes, FINAL_STATUS, interruptedEvents, runOfBatch, versionKey } from '../run-outcome';
+import { CampaignUpdate, IdempotencyRecord, InterruptScope, InterruptedRun, LeaseClaim, NewCampaign, NewCampaignRun, NewRun, RunLease, RunOutcome, RunRepository, TenantId } from '../run.repository';
+import { activatedTypes, campaignAfterRun, FINAL_STATUS, interruptedEvents, runOfBatch, versionKey } from '../run-outcome';
 import { LeaseLostError, StoreConflictError, StoreError } from '../store-errors';
 import { migrate } from './sqlite-schema';
+import { summaryOf } from '../version-summary';
 import { CampaignRow, IdempotencyRow, ReportRow, RunRow, toCampaign, toIdempotencyRecord, toReport, toRun, toVersion, VersionRow } from './sqlite-rows';
 
 const now = () => new Date().toISOString();
@@ -40,7 +46,7 @@ interface QueuedWrite {
 /** The row of a new draft campaign. */
 function campaignRowOf({ tenantId, name, brief, id = randomUUID() }: NewCampaign): CampaignRow {
   const at = now();
-  return { id, tenant_id: tenantId, name, brief: JSON.stringify(brief), status: 'draft', active_version_ids: '{}', is_deleted: 0, created_at: at, updated_at: at };
+  return { id, tenant_id: tenantId, name, brief: JSON.stringify(brief), status: 'draft', active_version_ids: '{}', is_deleted: 0, created_at: at, updated_at: at, revision: 1, brief_revision: 1, approval: null };
 }
 
 /**
@@ -111,7 +117,10 @@ export class SqliteRunRepository extends RunRepository {
   }
 
   private insertCampaign(row: CampaignRow): void {
-    this.stmt(`INSERT INTO campaigns VALUES (@id, @tenant_id, @name, @brief, @status, @active_version_ids, @is_deleted, @created_at, @updated_at)`).run(row);
+    this.stmt(
+      `INSERT INTO campaigns (id, tenant_id, name, brief, status, active_version_ids, is_deleted, created_at, updated_at, revision, brief_revision, approval)
+       VALUES (@id, @tenant_id, @name, @brief, @status, @active_version_ids, @is_deleted, @created_at, @updated_at, @revision, @brief_revision, @approval)`,
+    ).run(row);
   }
 
   /** Inserts a queued run and sets its campaign to generating; inside a write. */
@@ -124,17 +133,84 @@ export class SqliteRunRepository extends RunRepository {
       id: run.id, tenant_id: tenantId, campaign_id: run.campaignId, execution_mode: run.executionMode, selected_platforms: JSON.stringify(run.selectedPlatforms),
       status: 'queued', result_status: null, created_at: at, updated_at: at, finished_at: null, attempts: '{}', errors: '[]', metrics: null, version_ids: '[]', last_seq: 0,
       owner: lease?.owner ?? null, epoch: lease ? 1 : 0, lease_expires_at: lease ? later(lease.leaseMs) : null,
+      brief_revision: run.briefRevision ?? null, requested_by: run.requestedBy ?? null, regeneration: run.regeneration ? JSON.stringify(run.regeneration) : null,
     };
     this.stmt(
-      `INSERT INTO runs VALUES (@id, @tenant_id, @campaign_id, @execution_mode, @selected_platforms, @status, @result_status, @created_at, @updated_at, @finished_at, @attempts, @errors, @metrics, @version_ids, @last_seq, @owner, @epoch, @lease_expires_at)`,
+      `INSERT INTO runs (id, tenant_id, campaign_id, execution_mode, selected_platforms, status, result_status, created_at, updated_at, finished_at, attempts, errors, metrics, version_ids, last_seq, owner, epoch, lease_expires_at, brief_revision, requested_by, regeneration)
+       VALUES (@id, @tenant_id, @campaign_id, @execution_mode, @selected_platforms, @status, @result_status, @created_at, @updated_at, @finished_at, @attempts, @errors, @metrics, @version_ids, @last_seq, @owner, @epoch, @lease_expires_at, @brief_revision, @requested_by, @regeneration)`,
     ).run(row);
-    this.stmt(`UPDATE campaigns SET status = 'generating', updated_at = ? WHERE id = ?`).run(at, run.campaignId);
+    this.stmt(`UPDATE campaigns SET status = 'generating', updated_at = ?, revision = revision + 1 WHERE id = ?`).run(at, run.campaignId);
     return toRun(row);
   }
 
   async getRun(tenantId: TenantId, runId: string): Promise<OrchestrationRun | undefined> {
     const row = this.runRow(tenantId, runId);
     return row && toRun(row);
+  }
+
+  async updateCampaign(tenantId: TenantId, campaignId: string, update: CampaignUpdate, ifMatch: string, change: Pick<CampaignChange, 'by' | 'action' | 'details'>): Promise<Campaign> {
+    return this.write(() => {
+      const row = this.campaignRow(tenantId, campaignId);
+      if (!row) throw new StoreConflictError('CAMPAIGN_NOT_FOUND', `Campaign ${campaignId} not found`);
+      if (`"${row.revision}"` !== ifMatch) throw new StoreConflictError('PRECONDITION_FAILED', `Campaign ${campaignId} changed since (its ETag is now "${row.revision}")`);
+      const at = now();
+      const next: CampaignRow = {
+        ...row,
+        name: update.name ?? row.name,
+        brief: update.brief ? JSON.stringify(update.brief) : row.brief,
+        brief_revision: row.brief_revision + (update.brief ? 1 : 0),
+        active_version_ids: update.activeVersionIds ? JSON.stringify(update.activeVersionIds) : row.active_version_ids,
+        status: update.status ?? row.status,
+        approval: update.approval === undefined ? row.approval : update.approval && JSON.stringify(update.approval),
+        is_deleted: update.isDeleted ? 1 : row.is_deleted,
+        updated_at: at,
+        revision: row.revision + 1,
+      };
+      this.stmt(
+        `UPDATE campaigns SET name = @name, brief = @brief, brief_revision = @brief_revision, active_version_ids = @active_version_ids, status = @status, approval = @approval, is_deleted = @is_deleted, updated_at = @updated_at, revision = @revision WHERE id = @id`,
+      ).run(next);
+      this.stmt(`INSERT INTO campaign_changes VALUES (?, ?, ?, ?, ?, ?)`).run(randomUUID(), campaignId, at, change.by, change.action, JSON.stringify(change.details));
+      return toCampaign(next);
+    });
+  }
+
+  async listChanges(tenantId: TenantId, campaignId: string): Promise<CampaignChange[] | undefined> {
+    if (!this.campaignRow(tenantId, campaignId)) return undefined;
+    const rows = this.stmt(`SELECT * FROM campaign_changes WHERE campaign_id = ? ORDER BY at DESC, rowid DESC`).all(campaignId) as { id: string; at: string; by: string; action: CampaignChange['action']; details: string }[];
+    return rows.map(({ id, at, by, action, details }) => ({ id, at, by, action, details: JSON.parse(details) }));
+  }
+
+  async listVersions(tenantId: TenantId, campaignId: string, type: ArtifactType, pageSize: number, continuationToken?: string): Promise<Page<VersionSummary> | undefined> {
+    const campaign = this.campaignRow(tenantId, campaignId);
+    if (!campaign) return undefined;
+    const offset = continuationToken ? decodeOffset(continuationToken) : 0;
+    const rows = this.stmt(`SELECT * FROM artifact_versions WHERE campaign_id = ? AND type = ? ORDER BY version_number DESC LIMIT ? OFFSET ?`).all(campaignId, type, pageSize, offset) as VersionRow[];
+    const { count } = this.stmt(`SELECT count(*) AS count FROM artifact_versions WHERE campaign_id = ? AND type = ?`).get(campaignId, type) as { count: number };
+    const activeId = (JSON.parse(campaign.active_version_ids) as Record<string, string>)[type];
+    const items = rows.map((row) => summaryOf(toVersion(row), this.latestReport(row.id), this.runOf(tenantId, row.run_id), activeId));
+    const next = offset + rows.length;
+    return { items, totalCount: count, page: Math.floor(offset / pageSize) + 1, pageSize, ...(next < count ? { continuationToken: encodeOffset(next) } : {}) };
+  }
+
+  async getVersion(tenantId: TenantId, campaignId: string, type: ArtifactType, versionNumber: number): Promise<VersionDetail | undefined> {
+    const campaign = this.campaignRow(tenantId, campaignId);
+    if (!campaign) return undefined;
+    const row = this.stmt(`SELECT * FROM artifact_versions WHERE campaign_id = ? AND type = ? AND version_number = ?`).get(campaignId, type, versionNumber) as VersionRow | undefined;
+    if (!row) return undefined;
+    const reports = (this.stmt(`SELECT * FROM audit_reports WHERE version_id = ? ORDER BY created_at, rowid`).all(row.id) as ReportRow[]).map(toReport);
+    const version = toVersion(row);
+    const activeId = (JSON.parse(campaign.active_version_ids) as Record<string, string>)[type];
+    return { ...summaryOf(version, reports.at(-1), this.runOf(tenantId, row.run_id), activeId), content: version.content, auditReports: reports };
+  }
+
+  private runOf(tenantId: TenantId, runId: string): OrchestrationRun | undefined {
+    const row = this.runRow(tenantId, runId);
+    return row && toRun(row);
+  }
+
+  private latestReport(versionId: string): StoredAuditReport | undefined {
+    const row = this.stmt(`SELECT * FROM audit_reports WHERE version_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1`).get(versionId) as ReportRow | undefined;
+    return row && toReport(row);
   }
 
   async countActiveRuns(tenantId: TenantId): Promise<number> {
@@ -216,7 +292,7 @@ export class SqliteRunRepository extends RunRepository {
     return rows.map((r) => JSON.parse(r.body));
   }
 
-  async finishRun({ tenantId, result, terminalEvent, epoch }: RunOutcome): Promise<void> {
+  async finishRun({ tenantId, result, terminalEvent, epoch, activate }: RunOutcome): Promise<void> {
     await this.write(() => {
       const run = this.runRow(tenantId, result.runId);
       if (!run) throw new StoreConflictError('RUN_NOT_FOUND', `Run ${result.runId} not found`);
@@ -242,9 +318,12 @@ export class SqliteRunRepository extends RunRepository {
       }
       const campaign = this.campaignRow(tenantId, result.campaignId)!;
       const active = JSON.parse(campaign.active_version_ids) as Record<string, string>;
-      for (const type of activatedTypes(result)) active[type] = ids.get(versionKey(type, result.artifacts[type]!.attempt))!;
+      const activated = activatedTypes(result, activate);
+      for (const type of activated) active[type] = ids.get(versionKey(type, result.artifacts[type]!.attempt))!;
+      const after = campaignAfterRun(campaign.approval ? JSON.parse(campaign.approval) : undefined, result, activated);
+      this.stmt(`UPDATE campaigns SET status = ?, active_version_ids = ?, approval = ?, updated_at = ?, revision = revision + 1 WHERE id = ?`)
+        .run(after.status, JSON.stringify(active), after.approval ? JSON.stringify(after.approval) : null, at, result.campaignId);
       const status = FINAL_STATUS[result.status];
-      this.stmt(`UPDATE campaigns SET status = ?, active_version_ids = ?, updated_at = ? WHERE id = ?`).run(status, JSON.stringify(active), at, result.campaignId);
       this.stmt(`UPDATE runs SET status = ?, result_status = ?, finished_at = ?, updated_at = ?, attempts = ?, errors = ?, metrics = ?, version_ids = ?, last_seq = ? WHERE id = ?`)
         .run(status, result.status, result.finishedAt, at, JSON.stringify(result.metrics.attempts), JSON.stringify(result.errors), JSON.stringify(result.metrics), JSON.stringify([...ids.values()]), terminalEvent.seq, result.runId);
       this.stmt(`INSERT INTO events VALUES (?, ?, ?)`).run(terminalEvent.runId, terminalEvent.seq, JSON.stringify(terminalEvent));
@@ -264,7 +343,7 @@ export class SqliteRunRepository extends RunRepository {
         const at = now();
         const errors = [...run.errors, { code: 'RUN_INTERRUPTED' as const, message, timestamp: at }];
         this.stmt(`UPDATE runs SET status = 'failed', result_status = 'failed', finished_at = ?, updated_at = ?, errors = ?, last_seq = ? WHERE id = ?`).run(at, at, JSON.stringify(errors), lastSeq, run.id);
-        this.stmt(`UPDATE campaigns SET status = 'failed', updated_at = ? WHERE id = ?`).run(at, run.campaignId);
+        this.stmt(`UPDATE campaigns SET status = 'failed', updated_at = ?, revision = revision + 1 WHERE id = ?`).run(at, run.campaignId);
         for (const event of events) this.stmt(`INSERT INTO events VALUES (?, ?, ?)`).run(run.id, event.seq, JSON.stringify(event));
         return { run: { ...run, status: 'failed' as const, resultStatus: 'failed' as const, finishedAt: at, updatedAt: at, errors, lastSeq }, terminalEvent: events[events.length - 1] };
       });

@@ -115,6 +115,27 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
   CREATE INDEX runs_by_tenant_status ON runs (tenant_id, status);
   `,
+  // 5: editors in the loop. A campaign's revision (its ETag; raised by every update), its brief
+  // revision and approval; what a run was asked for (who, which brief, a regeneration); the
+  // changes editors made; versions read newest first per artifact.
+  `
+  ALTER TABLE campaigns ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE campaigns ADD COLUMN brief_revision INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE campaigns ADD COLUMN approval TEXT;
+  ALTER TABLE runs ADD COLUMN brief_revision INTEGER;
+  ALTER TABLE runs ADD COLUMN requested_by TEXT;
+  ALTER TABLE runs ADD COLUMN regeneration TEXT;
+  CREATE TABLE campaign_changes (
+    id TEXT PRIMARY KEY,
+    campaign_id TEXT NOT NULL REFERENCES campaigns (id),
+    at TEXT NOT NULL,
+    by TEXT NOT NULL,
+    action TEXT NOT NULL,
+    details TEXT NOT NULL
+  );
+  CREATE INDEX changes_by_campaign ON campaign_changes (campaign_id, at DESC);
+  CREATE INDEX versions_by_artifact ON artifact_versions (campaign_id, type, version_number DESC);
+  `,
 ];
 
 /** Brings the database schema up to date, in one transaction per migration. */

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Container, OperationInput } from '@azure/cosmos';
-import type { ArtifactType, OrchestrationEvent, OrchestrationResult } from '@app/contracts';
+import type { Activation, ArtifactType, OrchestrationEvent, OrchestrationResult } from '@app/contracts';
 import { StoreError } from '../../store-errors';
-import { activatedTypes, FINAL_STATUS, versionKey } from '../../run-outcome';
+import { activatedTypes, campaignAfterRun, FINAL_STATUS, versionKey } from '../../run-outcome';
 import { ArtifactDoc, assertItemSize, CampaignDoc, MAX_BATCH_OPERATIONS, MAX_ITEM_BYTES, ReportDoc, RunDoc, VersionDoc } from './cosmos-documents';
 
 type WithEtag<T> = T & { _etag?: string };
@@ -15,6 +15,7 @@ export interface EndOfRun {
   run: WithEtag<RunDoc>;
   campaign: WithEtag<CampaignDoc>;
   artifacts: WithEtag<ArtifactDoc>[];
+  activate?: Activation;
 }
 
 /** The document without Cosmos DB's system properties (`_etag`, `_rid`, `_ts`…). */
@@ -26,7 +27,7 @@ export const strip = <T extends object>(doc: T): T => Object.fromEntries(Object.
  * counters, the campaign's active versions and status, and the run's final state with its terminal
  * event. Replaces carry the etag they were read with, so a concurrent writer fails the batch (412).
  */
-export function endOfRunOperations({ tenantId, result, terminalEvent, run, campaign, artifacts }: EndOfRun): OperationInput[] {
+export function endOfRunOperations({ tenantId, result, terminalEvent, run, campaign, artifacts, activate }: EndOfRun): OperationInput[] {
   const pk = result.campaignId;
   const at = new Date().toISOString();
   const counters = new Map<ArtifactType, WithEtag<ArtifactDoc>>(artifacts.map((a) => [a.artifactType, { ...a }]));
@@ -66,9 +67,12 @@ export function endOfRunOperations({ tenantId, result, terminalEvent, run, campa
   }
 
   const activeVersionIds = { ...campaign.activeVersionIds };
-  for (const type of activatedTypes(result)) activeVersionIds[type] = ids.get(versionKey(type, result.artifacts[type]!.attempt))!;
+  const activated = activatedTypes(result, activate);
+  for (const type of activated) activeVersionIds[type] = ids.get(versionKey(type, result.artifacts[type]!.attempt))!;
+  const { approval: _approval, ...unapproved } = strip(campaign);
+  const after = campaignAfterRun(campaign.approval, result, activated);
+  const campaignDoc: CampaignDoc = { ...unapproved, ...after, activeVersionIds, activeRunId: campaign.activeRunId === result.runId ? null : campaign.activeRunId, updatedAt: at };
   const status = FINAL_STATUS[result.status];
-  const campaignDoc: CampaignDoc = { ...strip(campaign), activeVersionIds, status, activeRunId: campaign.activeRunId === result.runId ? null : campaign.activeRunId, updatedAt: at };
   operations.push({ operationType: 'Replace', partitionKey: pk, id: campaign.id, ifMatch: campaign._etag, resourceBody: campaignDoc as never });
 
   const runDoc: RunDoc = {

@@ -2,6 +2,7 @@ import type {
   ArtifactType,
   AuditReport,
   Campaign,
+  CampaignChange,
   OrchestrationEvent,
   OrchestrationRun,
   ArtifactVersion,
@@ -18,8 +19,10 @@ import { StoreError } from '../../store-errors';
  * container's TTL) and one `runRef` document that maps the run to its campaign and tenant, and the
  * idempotency records of run starts, each in a partition of its own.
  */
-export interface CampaignDoc extends Omit<Campaign, 'id'> {
+export interface CampaignDoc extends Omit<Campaign, 'id' | 'etag' | 'briefRevision'> {
   id: string;
+  /** Absent on campaigns stored before brief revisions existed: 1. */
+  briefRevision?: number;
   campaignId: string;
   type: 'campaign';
   tenantId: string;
@@ -126,9 +129,18 @@ export function assertItemSize(doc: object, what: string): void {
 /** Id of a run's event document: the seq, zero-padded so ids sort like seqs. */
 export const eventId = (seq: number) => `seq:${String(seq).padStart(10, '0')}`;
 
-export const toCampaign = ({ id, name, brief, status, activeVersionIds, isDeleted, createdAt, updatedAt }: CampaignDoc): Campaign => ({
-  id, name, brief, status, activeVersionIds, isDeleted, createdAt, updatedAt,
-});
+/** The campaign of a document as Cosmos DB returned it: its `_etag` is the campaign's ETag. */
+export const toCampaign = (doc: CampaignDoc): Campaign => {
+  const { id, name, brief, status, activeVersionIds, isDeleted, createdAt, updatedAt, briefRevision = 1, approval } = doc;
+  return { id, name, brief, status, activeVersionIds, isDeleted, createdAt, updatedAt, briefRevision, ...(approval ? { approval } : {}), etag: (doc as { _etag?: string })._etag ?? '' };
+};
+
+/** A recorded change of a campaign, in the campaign's partition. */
+export interface ChangeDoc extends CampaignChange {
+  campaignId: string;
+  type: 'campaignChange';
+  tenantId: string;
+}
 
 export function toRun(doc: RunDoc, lastSeq = doc.lastSeq): OrchestrationRun {
   const { type: _type, tenantId: _tenant, terminalEvent: _terminal, ...run } = doc as RunDoc & Record<string, unknown>;
@@ -150,7 +162,7 @@ export function campaignDocOf({ tenantId, name, brief, id = randomUUID() }: NewC
   const at = new Date().toISOString();
   const doc: CampaignDoc = {
     id, campaignId: id, type: 'campaign', tenantId, name, brief, status: 'draft', activeVersionIds: {}, activeRunId: null,
-    isDeleted: false, createdAt: at, updatedAt: at, createdSeq: Date.now() * 1000 + (createdCounter++ % 1000),
+    isDeleted: false, createdAt: at, updatedAt: at, createdSeq: Date.now() * 1000 + (createdCounter++ % 1000), briefRevision: 1,
   };
   assertItemSize(doc, 'campaign');
   return doc;

@@ -1,12 +1,14 @@
 import { Container, CosmosClient, ErrorResponse, OperationInput, SqlQuerySpec } from '@azure/cosmos';
-import type { Campaign, CampaignDetail, OrchestrationEvent, OrchestrationRun, Page, RunDetail } from '@app/contracts';
+import type { ArtifactType, Campaign, CampaignChange, CampaignDetail, OrchestrationEvent, OrchestrationRun, Page, RunDetail, StoredAuditReport, VersionDetail, VersionSummary } from '@app/contracts';
+import { randomUUID } from 'node:crypto';
+import { summaryOf } from '../../version-summary';
 import { ACTIVE_RUN_STATUSES } from '@app/contracts';
 import type { CosmosSettings } from '../../../config/app-config';
-import { IdempotencyRecord, InterruptScope, InterruptedRun, LeaseClaim, NewCampaign, NewCampaignRun, NewRun, RunLease, RunOutcome, RunRepository, TenantId } from '../../run.repository';
+import { CampaignUpdate, IdempotencyRecord, InterruptScope, InterruptedRun, LeaseClaim, NewCampaign, NewCampaignRun, NewRun, RunLease, RunOutcome, RunRepository, TenantId } from '../../run.repository';
 import { LeaseLostError, StoreConflictError, StoreError } from '../../store-errors';
 import { interruptedEvents, runOfBatch } from '../../run-outcome';
 import { createCosmosClient, ensureContainers } from './cosmos-setup';
-import { ArtifactDoc, assertItemSize, CampaignDoc, campaignDocOf, queuedRunDoc, eventId, EventDoc, IdempotencyDoc, idempotencyPartition, isValidId, MAX_BATCH_OPERATIONS, ReportDoc, RunDoc, RunRefDoc, toCampaign, toReport, toRun, toVersion, VersionDoc } from './cosmos-documents';
+import { ArtifactDoc, assertItemSize, CampaignDoc, campaignDocOf, ChangeDoc, queuedRunDoc, eventId, EventDoc, IdempotencyDoc, idempotencyPartition, isValidId, MAX_BATCH_OPERATIONS, ReportDoc, RunDoc, RunRefDoc, toCampaign, toReport, toRun, toVersion, VersionDoc } from './cosmos-documents';
 import { endOfRunOperations, executeBatch, strip } from './cosmos-batch';
 
 /** Times a write that lost an optimistic-concurrency race (412) is tried again with fresh state. */
@@ -44,8 +46,8 @@ export class CosmosRunRepository extends RunRepository {
 
   async createCampaign(input: NewCampaign): Promise<Campaign> {
     const doc = campaignDocOf(input);
-    await this.guard(() => this.campaigns.items.create(doc));
-    return toCampaign(doc);
+    const { resource } = await this.guard(() => this.campaigns.items.create(doc));
+    return toCampaign(resource ?? doc);
   }
 
   /** Campaign and run are in the campaign's partition: one transactional batch creates both. */
@@ -137,6 +139,68 @@ export class CosmosRunRepository extends RunRepository {
     const doc = ref && (await this.runDoc(ref.campaignId, runId));
     if (!doc) return undefined;
     return toRun(doc, doc.finishedAt ? doc.lastSeq : await this.maxSeq(runId));
+  }
+
+  /** The campaign's replace (guarded by `ifMatch`) and the change's record: one transactional batch. */
+  async updateCampaign(tenantId: TenantId, campaignId: string, update: CampaignUpdate, ifMatch: string, change: Pick<CampaignChange, 'by' | 'action' | 'details'>): Promise<Campaign> {
+    const campaign = await this.campaignDoc(tenantId, campaignId);
+    if (!campaign) throw new StoreConflictError('CAMPAIGN_NOT_FOUND', `Campaign ${campaignId} not found`);
+    if (etagOf(campaign) !== ifMatch) throw new StoreConflictError('PRECONDITION_FAILED', `Campaign ${campaignId} changed since (its ETag is now ${etagOf(campaign)})`);
+    const at = now();
+    const { approval, brief, ...rest } = update;
+    const next: CampaignDoc = { ...strip(campaign), ...rest, updatedAt: at };
+    if (brief) Object.assign(next, { brief, briefRevision: (campaign.briefRevision ?? 1) + 1 });
+    if (approval === null) delete next.approval;
+    else if (approval) next.approval = approval;
+    assertItemSize(next, 'campaign');
+    const record: ChangeDoc = { id: randomUUID(), campaignId, type: 'campaignChange', tenantId, at, ...change };
+    const outcome = await executeBatch(this.campaigns, campaignId, [
+      { operationType: 'Replace', partitionKey: campaignId, id: campaignId, ifMatch, resourceBody: next as never },
+      { operationType: 'Create', partitionKey: campaignId, resourceBody: record as never },
+    ]);
+    if (outcome === 'stale') throw new StoreConflictError('PRECONDITION_FAILED', `Campaign ${campaignId} changed since`);
+    if (outcome !== 'ok') throw new StoreError(`Could not update campaign ${campaignId}: ${outcome}`);
+    const { resource } = await this.guard(() => this.campaigns.item(campaignId, campaignId).read<CampaignDoc>());
+    return toCampaign(resource ?? next);
+  }
+
+  async listChanges(tenantId: TenantId, campaignId: string): Promise<CampaignChange[] | undefined> {
+    if (!(await this.campaignDoc(tenantId, campaignId))) return undefined;
+    const docs = await this.query<ChangeDoc>(this.campaigns, campaignId, 'SELECT * FROM c WHERE c.type = "campaignChange" ORDER BY c.at DESC', {});
+    return docs.map(({ id, at, by, action, details }) => ({ id, at, by, action, details }));
+  }
+
+  async listVersions(tenantId: TenantId, campaignId: string, type: ArtifactType, pageSize: number, continuationToken?: string): Promise<Page<VersionSummary> | undefined> {
+    const campaign = await this.campaignDoc(tenantId, campaignId);
+    if (!campaign) return undefined;
+    const filter = 'c.campaignId = @pk AND c.type = "artifactVersion" AND c.artifactType = @type';
+    const parameters = [{ name: '@pk', value: campaignId }, { name: '@type', value: type }];
+    const response = await this.guard(() => this.campaigns.items.query<VersionDoc>({ query: `SELECT * FROM c WHERE ${filter} ORDER BY c.versionNumber DESC`, parameters }, { partitionKey: campaignId, maxItemCount: pageSize, continuationToken }).fetchNext());
+    const [totalCount] = await this.guard(async () => (await this.campaigns.items.query<number>({ query: `SELECT VALUE COUNT(1) FROM c WHERE ${filter}`, parameters }, { partitionKey: campaignId }).fetchAll()).resources);
+    const items = await this.summaries(campaign, response.resources);
+    return { items: items.map(({ summary }) => summary), totalCount: totalCount ?? 0, page: 1, pageSize, ...(response.continuationToken ? { continuationToken: response.continuationToken } : {}) };
+  }
+
+  async getVersion(tenantId: TenantId, campaignId: string, type: ArtifactType, versionNumber: number): Promise<VersionDetail | undefined> {
+    const campaign = await this.campaignDoc(tenantId, campaignId);
+    if (!campaign) return undefined;
+    const [doc] = await this.query<VersionDoc>(this.campaigns, campaignId, 'SELECT * FROM c WHERE c.type = "artifactVersion" AND c.artifactType = @type AND c.versionNumber = @number', { '@type': type, '@number': versionNumber });
+    if (!doc) return undefined;
+    const [{ summary, reports }] = await this.summaries(campaign, [doc]);
+    return { ...summary, content: doc.content, auditReports: reports };
+  }
+
+  /** Each version's history entry, with its audit reports (oldest first) and the run that made it. */
+  private async summaries(campaign: CampaignDoc, docs: VersionDoc[]): Promise<{ summary: VersionSummary; reports: StoredAuditReport[] }[]> {
+    if (docs.length === 0) return [];
+    const reports = (await this.query<ReportDoc>(this.campaigns, campaign.id, 'SELECT * FROM c WHERE c.type = "auditReport" AND ARRAY_CONTAINS(@ids, c.versionId) ORDER BY c.report.createdAt', { '@ids': docs.map((d) => d.id) })).map(toReport);
+    const runs = new Map<string, RunDoc | undefined>();
+    for (const runId of new Set(docs.map((d) => d.runId))) runs.set(runId, await this.runDoc(campaign.id, runId));
+    return docs.map((doc) => {
+      const own = reports.filter((r) => r.versionId === doc.id);
+      const run = runs.get(doc.runId);
+      return { summary: summaryOf(toVersion(doc), own.at(-1), run && toRun(run), campaign.activeVersionIds[doc.artifactType]), reports: own };
+    });
   }
 
   async countActiveRuns(tenantId: TenantId): Promise<number> {
@@ -275,7 +339,7 @@ export class CosmosRunRepository extends RunRepository {
   }
 
   /** The epoch is checked on the run's reference before the end's batch (which lives in the campaign's partition, not the reference's). */
-  async finishRun({ tenantId, result, terminalEvent, epoch }: RunOutcome): Promise<void> {
+  async finishRun({ tenantId, result, terminalEvent, epoch, activate }: RunOutcome): Promise<void> {
     const ref = await this.runRef(tenantId, result.runId);
     if (!ref) throw new StoreConflictError('RUN_NOT_FOUND', `Run ${result.runId} not found`);
     if (epoch !== undefined && ref.epoch !== epoch) throw new LeaseLostError(result.runId, `Run ${result.runId} is at epoch ${ref.epoch}; the end written at epoch ${epoch} is refused`);
@@ -286,7 +350,7 @@ export class CosmosRunRepository extends RunRepository {
       if (run.finishedAt) throw new StoreConflictError('RUN_ALREADY_FINISHED', `Run ${result.runId} has already ended`);
       const campaign = (await this.campaignDoc(tenantId, ref.campaignId))!;
       const artifacts = await this.query<ArtifactDoc>(this.campaigns, ref.campaignId, 'SELECT * FROM c WHERE c.type = "artifact"', {});
-      const operations = endOfRunOperations({ tenantId, result, terminalEvent, run, campaign, artifacts });
+      const operations = endOfRunOperations({ tenantId, result, terminalEvent, run, campaign, artifacts, activate });
       const outcome = await executeBatch(this.campaigns, ref.campaignId, operations);
       if (outcome === 'ok') break;
       if (outcome !== 'stale' || attempt >= ETAG_RETRIES) throw new StoreError(`The end of run ${result.runId} could not be written (${outcome})`);
