@@ -30,6 +30,11 @@ export interface GenerationInput<T extends ArtifactType = ArtifactType> {
   previous?: { content: ArtifactContentMap[T]; feedback: AuditFeedback };
   /** Sequential mode: the approved long-form copy, for the short-copy agent to build on. */
   reference?: { copy?: ArtifactContentMap['copy'] };
+  /**
+   * An editor's free-text instructions for this artifact (a regeneration an editor asked for):
+   * they apply to every attempt of the run, beside the audit's findings in `previous`.
+   */
+  instructions?: string;
 }
 
 /** One artifact version handed to the audit. */

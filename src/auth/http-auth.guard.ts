@@ -22,6 +22,11 @@ export const Tenant = createParamDecorator((_: unknown, context: ExecutionContex
   return context.switchToHttp().getRequest<AuthenticatedRequest>().principal.tenantId;
 });
 
+/** Who is calling: the principal of the authenticated request (its tenant, subject and rights). */
+export const Caller = createParamDecorator((_: unknown, context: ExecutionContext): Principal => {
+  return context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
+});
+
 /**
  * Requires a valid bearer token on every REST route (unless `@Public()`) and sets the request's
  * principal. GET (and HEAD, OPTIONS) needs the read right; POST and every other method writes, so a

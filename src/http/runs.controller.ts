@@ -2,7 +2,8 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res 
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { OrchestrationRun, RunDetail } from '@app/contracts';
-import { Tenant } from '../auth/http-auth.guard';
+import { Caller, Tenant } from '../auth/http-auth.guard';
+import type { Principal } from '../auth/principal';
 import type { TenantId } from '../persistence/run.repository';
 import { CreateAndStartRunDto, EventsQueryDto } from '../runs/dto/start-run.dto';
 import { RunEventsService } from '../runs/run-events.service';
@@ -30,12 +31,12 @@ export class RunsController {
   @Post()
   @HttpCode(202)
   start(
-    @Tenant() tenant: TenantId,
+    @Caller() caller: Principal,
     @Body() body: CreateAndStartRunDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<StartedRun> {
-    return answerStart(response, this.runs.start(tenant, body, { idempotencyKey: idempotencyKeyOf(idempotencyKey) }));
+    return answerStart(response, this.runs.start(caller.tenantId, body, { idempotencyKey: idempotencyKeyOf(idempotencyKey), requestedBy: caller.subject }));
   }
 
   /** The run: status, result status, artifacts, audit reports, errors, metrics. */

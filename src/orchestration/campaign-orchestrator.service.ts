@@ -12,6 +12,7 @@ import type { ExecutionStrategy } from './execution-strategy';
 import { abortCauseOf, RunAbort } from './orchestration-errors';
 import { ParallelStrategy } from './parallel.strategy';
 import { RunContext } from './run-context';
+import { RegenerationStrategy } from './regeneration.strategy';
 import { RunJournal } from './run-journal';
 import { RunRegistry } from './run-registry';
 import { TERMINAL_STATE_OF } from './run-state';
@@ -45,6 +46,7 @@ const STRATEGIES: Record<ExecutionMode, ExecutionStrategy> = {
   parallel: new ParallelStrategy(),
   sequential: new SequentialStrategy(),
 };
+const REGENERATION = new RegenerationStrategy();
 
 /**
  * Runs the four agents on a brief as an event stream. Agent failures are isolated (the run ends
@@ -92,8 +94,13 @@ export class CampaignOrchestrator {
     );
     countActiveRun(1);
     const result = context.with(runContext, () => {
-      run.emit('Queued', `Run queued (${run.request.executionMode})`, {
-        metadata: { executionMode: run.request.executionMode, selectedPlatforms: run.request.selectedPlatforms },
+      const { regeneration } = run.request;
+      run.emit('Queued', regeneration ? `Regeneration of ${regeneration.artifactType} queued` : `Run queued (${run.request.executionMode})`, {
+        metadata: {
+          executionMode: run.request.executionMode,
+          selectedPlatforms: run.request.selectedPlatforms,
+          ...(regeneration ? { regeneration: { artifactType: regeneration.artifactType, platforms: regeneration.platforms, activate: regeneration.activate, baseVersionId: regeneration.base?.versionId } } : {}),
+        },
       });
       if (journal) run.emit('Resumed', `Run taken over after event ${journal.lastSeq}; finished steps are kept`, { metadata: { afterSeq: journal.lastSeq, epoch: takeover!.epoch } });
       const onCallerAbort = () => controller.abort(new RunAbort('CANCELLED'));
@@ -126,7 +133,7 @@ export class CampaignOrchestrator {
   private async executeStrategy(run: RunContext): Promise<void> {
     if (run.stopped) return;
     try {
-      await STRATEGIES[run.request.executionMode].execute(run);
+      await (run.request.regeneration ? REGENERATION : STRATEGIES[run.request.executionMode]).execute(run);
     } catch (error) {
       // A bug in a strategy must not leave the run without a terminal event.
       this.logger.error(`Run ${run.request.runId} failed unexpectedly`, error instanceof Error ? error.stack : String(error));

@@ -9,6 +9,7 @@ import type {
   OrchestrationError,
   OrchestrationEvent,
   OrchestrationState,
+  ShortCopyOutput,
 } from '@app/contracts';
 import type { OrchestrationSettings } from '../config/app-config';
 import { AgentContext, AgentOutcome, AgentSet, GenerationInput } from '../agents/agent';
@@ -33,6 +34,20 @@ function subjectOf(state: OrchestrationState, fields: EventFields): string | und
   if (state === 'Resumed') return String(fields.metadata?.epoch);
   const types = fields.metadata?.artifactTypes;
   return Array.isArray(types) ? types.join(',') : undefined;
+}
+
+/**
+ * Short copy rewritten for some platforms: the posts of the other platforms come from the version
+ * it was made from, in that version's order, so the new version is complete.
+ */
+function keepOtherPlatforms<C>(output: C, base: unknown): C {
+  const fresh = (output as ShortCopyOutput).platforms;
+  const kept = (base as ShortCopyOutput | undefined)?.platforms ?? [];
+  if (!Array.isArray(fresh)) return output;
+  const byPlatform = new Map(fresh.map((posts) => [posts.platform, posts]));
+  const merged = kept.map((posts) => byPlatform.get(posts.platform) ?? posts);
+  for (const posts of fresh) if (!kept.some((k) => k.platform === posts.platform)) merged.push(posts);
+  return { ...output, platforms: merged };
 }
 
 /** Optional extras of an event. */
@@ -67,7 +82,7 @@ export class RunContext {
     /** A run taken over: the events stored so far, replayed instead of done again. */
     private readonly journal?: RunJournal,
   ) {
-    this.state = new RunState(request.runId, request.campaignId, request.executionMode, journal?.startedAt);
+    this.state = new RunState(request.runId, request.campaignId, request.executionMode, journal?.startedAt, request.regeneration ? [request.regeneration.artifactType] : undefined);
     this.seq = journal?.lastSeq ?? 0;
   }
 
@@ -136,18 +151,22 @@ export class RunContext {
     }
     if (this.replayFailure(state, type, attempt)) return undefined;
     const { request, settings } = this;
+    // An editor's regeneration of this artifact: its instructions on every attempt, and for short copy the platforms to rewrite.
+    const regeneration = request.regeneration?.artifactType === type ? request.regeneration : undefined;
     const input: GenerationInput<T> = {
       brief: request.brief,
-      selectedPlatforms: request.selectedPlatforms,
+      selectedPlatforms: regeneration?.platforms ?? request.selectedPlatforms,
       platformLimits: settings.platformLimits,
       attempt,
+      ...(regeneration ? { instructions: regeneration.instructions } : {}),
       ...extra,
     };
     const outcome = await this.runAgent(type, attempt, (context) => this.agents.generator(type).execute(input, context));
     if (!outcome) return undefined;
-    const artifact = this.state.addArtifact(type, attempt, outcome.output);
+    const content = regeneration?.platforms ? keepOtherPlatforms(outcome.output, regeneration.base?.content) : outcome.output;
+    const artifact = this.state.addArtifact(type, attempt, content);
     // The content travels with the event, so a dashboard can show each artifact as it completes.
-    this.emit(state, `${type} generated`, { agentType: type, phase: 'completed', attempt, metadata: { durationMs: outcome.durationMs, content: outcome.output } });
+    this.emit(state, `${type} generated`, { agentType: type, phase: 'completed', attempt, metadata: { durationMs: outcome.durationMs, content } });
     return artifact;
   }
 

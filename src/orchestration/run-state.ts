@@ -45,6 +45,8 @@ export class RunState {
     readonly campaignId: string,
     readonly executionMode: ExecutionMode,
     readonly startedAt = new Date(),
+    /** The artifacts the run is to produce: all three, or the one a regeneration makes. */
+    readonly expected: readonly ArtifactType[] = ARTIFACT_TYPES,
   ) {
     this.startMs = performance.now() - Math.max(0, Date.now() - startedAt.getTime());
   }
@@ -101,12 +103,12 @@ export class RunState {
     else this.auditMs += ms;
   }
 
-  /** Result status: cancelled, failed (nothing produced), success (all three, usable, no error), or partialSuccess. */
+  /** Result status: cancelled, failed (nothing produced), success (every expected artifact, usable, no error), or partialSuccess. */
   status(cancelled: boolean): OrchestrationResultStatus {
     if (cancelled) return 'cancelled';
-    const produced = ARTIFACT_TYPES.map((t) => this.artifacts[t]).filter((a) => a !== undefined);
+    const produced = this.expected.map((t) => this.artifacts[t]).filter((a) => a !== undefined);
     if (produced.length === 0) return 'failed';
-    const clean = produced.length === ARTIFACT_TYPES.length && this.errors.length === 0 && produced.every((a) => a.auditVerdict !== 'fail' && a.auditVerdict !== 'unaudited');
+    const clean = produced.length === this.expected.length && this.errors.length === 0 && produced.every((a) => a.auditVerdict !== 'fail' && a.auditVerdict !== 'unaudited');
     return clean ? 'success' : 'partialSuccess';
   }
 

@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
-import type { FieldError, OrchestrationRequest } from '@app/contracts';
+import type { FieldError, OrchestrationRequest, RegenerationRequest } from '@app/contracts';
 import { RunRequestDto } from './dto/run-request.dto';
 import { OrchestrationValidationError } from './orchestration-errors';
 
@@ -15,6 +15,25 @@ export function fieldErrors(errors: ValidationError[], prefix = ''): FieldError[
 
 function campaignIdErrors(campaignId: unknown): FieldError[] {
   return typeof campaignId === 'string' && campaignId.trim() !== '' ? [] : [{ field: 'campaignId', message: 'campaignId must be a non-empty string' }];
+}
+
+/** A regeneration's platforms: short copy only, and among the run's platforms. */
+function regenerationErrors({ artifactType, platforms }: RegenerationRequest, selected: readonly string[]): FieldError[] {
+  if (!platforms) return [];
+  if (artifactType !== 'shortCopy') return [{ field: 'regeneration.platforms', message: 'platforms can only be chosen for shortCopy' }];
+  const unknown = platforms.filter((p) => !selected.includes(p));
+  return unknown.length === 0 ? [] : [{ field: 'regeneration.platforms', message: `${unknown.join(', ')} not among the selected platforms (${selected.join(', ')})` }];
+}
+
+/** The regeneration as the engine keeps it: a plain copy, `activate` set. */
+function regenerationOf({ artifactType, instructions, platforms, activate, base }: RegenerationRequest): RegenerationRequest {
+  return {
+    artifactType,
+    instructions,
+    ...(platforms ? { platforms: [...platforms] } : {}),
+    activate: activate ?? 'unlessFailed',
+    ...(base ? { base: JSON.parse(JSON.stringify(base)) } : {}),
+  };
 }
 
 declare const VALID: unique symbol;
@@ -60,6 +79,7 @@ export function validateRunRequest(request: OrchestrationRequest): ValidRunReque
   const dto = plainToInstance(RunRequestDto, request);
   const errors = fieldErrors(validateSync(dto, { whitelist: true, forbidUnknownValues: true }));
   errors.push(...campaignIdErrors(request.campaignId));
+  if (errors.length === 0 && dto.regeneration) errors.push(...regenerationErrors(dto.regeneration, dto.selectedPlatforms));
   if (errors.length > 0) throw new OrchestrationValidationError(errors);
   return sealed({
     campaignId: request.campaignId,
@@ -67,6 +87,7 @@ export function validateRunRequest(request: OrchestrationRequest): ValidRunReque
     brief: JSON.parse(JSON.stringify(dto.brief)),
     executionMode: dto.executionMode ?? 'parallel',
     selectedPlatforms: [...dto.selectedPlatforms],
+    ...(dto.regeneration ? { regeneration: regenerationOf(dto.regeneration) } : {}),
   });
 }
 

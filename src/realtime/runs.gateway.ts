@@ -11,7 +11,7 @@ import {
 } from '@nestjs/websockets';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Server, Socket } from 'socket.io';
-import { ERROR_CODES, ErrorCode, FieldError } from '@app/contracts';
+import { Campaign, ERROR_CODES, ErrorCode, FieldError } from '@app/contracts';
 import type { Access, Principal } from '../auth/principal';
 import { TenantResolver } from '../auth/tenant-resolver';
 import { isCodedError, RetryLaterError } from '../common/domain-error';
@@ -20,6 +20,8 @@ import { AppConfig } from '../config/app-config';
 import { instruments } from '../telemetry/instruments';
 import type { TenantId } from '../persistence/run.repository';
 import { RunRefDto, StartRunDto, SubscribeDto } from '../runs/dto/start-run.dto';
+import { CampaignEditingService, EditGuard } from '../runs/campaign-editing.service';
+import { ActivateMessageDto, ApproveMessageDto, CampaignRefDto, EditMessageDto, RegenerateMessageDto, VersionPathDto, VersionsMessageDto } from '../runs/dto/campaign-edit.dto';
 import { RunsService } from '../runs/runs.service';
 import { RunSubscriptions } from './run-subscriptions.service';
 import { expireSessionAt } from './session-expiry';
@@ -58,6 +60,7 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly subscriptions: RunSubscriptions,
     private readonly tenants: TenantResolver,
     private readonly config: AppConfig,
+    private readonly editing: CampaignEditingService,
   ) {
     this.messages = new RateLimiterMemory({ points: config.socket.messagesPerSecond, duration: 1 });
   }
@@ -101,7 +104,7 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       // The socket follows the run it starts: refused before the run exists.
       this.subscriptions.assertCanFollow(socket, '');
       const { idempotencyKey, ...request } = input;
-      const started = await this.runs.start(this.state(socket).tenantId, request, { idempotencyKey });
+      const started = await this.runs.start(this.state(socket).tenantId, request, { idempotencyKey, requestedBy: this.state(socket).principal.subject });
       return { answer: { ok: true as const, runId: started.runId, campaignId: started.campaignId, ...(started.replayed ? { replayed: true } : {}) }, afterAck: () => this.subscriptions.follow(socket, this.state(socket).tenantId, started.runId, 0) };
     });
   }
@@ -133,6 +136,67 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       const { runId } = await validateDto(RunRefDto, payload);
       const { status } = await this.runs.cancel(this.state(socket).tenantId, runId);
       return { answer: { ok: true as const, status } };
+    });
+  }
+
+  /** Regenerates one artifact with an editor's instructions; the socket follows the run, as with run:start. */
+  @SubscribeMessage('run:regenerate')
+  async regenerate(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown, @Ack() ack: AckFn): Promise<void> {
+    await this.answer(socket, ack, payload, 'write', async () => {
+      const { campaignId, artifactType, idempotencyKey, ...input } = await validateDto(RegenerateMessageDto, payload);
+      this.subscriptions.assertCanFollow(socket, '');
+      const { tenantId, principal } = this.state(socket);
+      const started = await this.runs.regenerate(tenantId, campaignId, artifactType, input, { idempotencyKey, requestedBy: principal.subject });
+      return { answer: { ok: true as const, runId: started.runId, campaignId: started.campaignId, ...(started.replayed ? { replayed: true } : {}) }, afterAck: () => this.subscriptions.follow(socket, tenantId, started.runId, 0) };
+    });
+  }
+
+  @SubscribeMessage('campaign:versions')
+  async versions(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown, @Ack() ack: AckFn): Promise<void> {
+    await this.answer(socket, ack, payload, 'read', async () => {
+      const { campaignId, artifactType, pageSize, continuationToken } = await validateDto(VersionsMessageDto, payload);
+      return { answer: { ok: true as const, page: await this.editing.versions(this.state(socket).tenantId, campaignId, artifactType, pageSize, continuationToken) } };
+    });
+  }
+
+  @SubscribeMessage('campaign:version')
+  async version(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown, @Ack() ack: AckFn): Promise<void> {
+    await this.answer(socket, ack, payload, 'read', async () => {
+      const { campaignId, artifactType, versionNumber } = await validateDto(VersionPathDto, payload);
+      return { answer: { ok: true as const, version: await this.editing.version(this.state(socket).tenantId, campaignId, artifactType, versionNumber) } };
+    });
+  }
+
+  @SubscribeMessage('campaign:activate')
+  async activate(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown, @Ack() ack: AckFn): Promise<void> {
+    await this.edit(socket, ack, payload, ActivateMessageDto, (tenantId, { campaignId, artifactType, versionNumber }, guard) => this.editing.activate(tenantId, campaignId, artifactType, versionNumber, guard));
+  }
+
+  @SubscribeMessage('campaign:approve')
+  async approve(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown, @Ack() ack: AckFn): Promise<void> {
+    await this.edit(socket, ack, payload, ApproveMessageDto, (tenantId, { campaignId, override }, guard) => this.editing.approve(tenantId, campaignId, override, guard));
+  }
+
+  @SubscribeMessage('campaign:edit')
+  async editCampaign(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown, @Ack() ack: AckFn): Promise<void> {
+    await this.edit(socket, ack, payload, EditMessageDto, (tenantId, { campaignId, name, brief }, guard) => this.editing.edit(tenantId, campaignId, { name, brief }, guard));
+  }
+
+  @SubscribeMessage('campaign:delete')
+  async deleteCampaign(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown, @Ack() ack: AckFn): Promise<void> {
+    await this.edit(socket, ack, payload, CampaignRefDto, async (tenantId, { campaignId }, guard) => {
+      await this.editing.delete(tenantId, campaignId, guard);
+      return undefined;
+    });
+  }
+
+  /** A change of a campaign: the payload's `etag` is the If-Match; the ack carries the campaign after it (`{ ok }` for a delete). */
+  private async edit<T extends { etag: string }>(socket: Socket, ack: AckFn, payload: unknown, dto: new () => T, change: (tenantId: TenantId, input: T, guard: EditGuard) => Promise<Campaign | undefined>): Promise<void> {
+    await this.answer(socket, ack, payload, 'write', async () => {
+      const input = await validateDto(dto, payload);
+      const { tenantId, principal } = this.state(socket);
+      const campaign = await change(tenantId, input, { by: principal.subject, ifMatch: input.etag });
+      return { answer: { ok: true as const, ...(campaign ? { campaign } : {}) } };
     });
   }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { context } from '@opentelemetry/api';
-import { isTerminalState, OrchestrationEvent } from '@app/contracts';
+import { Activation, isTerminalState, OrchestrationEvent } from '@app/contracts';
 import { AppConfig } from '../config/app-config';
 import { CampaignOrchestrator, RunExecution } from '../orchestration/campaign-orchestrator.service';
 import { RunRegistry } from '../orchestration/run-registry';
@@ -88,7 +88,7 @@ export class RunExecutor implements OnApplicationBootstrap, BeforeApplicationShu
     const execution = this.orchestrator.run(request, signal, stored.length > 0 ? { events: stored, epoch } : undefined);
     this.bus.open(runId, tenantId);
     this.leases.set(runId, epoch);
-    const pipeline = writeInBatches(execution.events$, (batch) => this.persist(tenantId, execution, batch, epoch))
+    const pipeline = writeInBatches(execution.events$, (batch) => this.persist(tenantId, execution, batch, epoch, request.regeneration?.activate))
       .then((): RunExit => 'ended')
       .catch((error: unknown) => (error instanceof LeaseLostError ? this.leaseLost(execution, error) : this.storeFailed(execution, error)))
       .then((exit) => (this.handedBack.has(runId) ? this.release(runId, epoch) : exit))
@@ -155,7 +155,7 @@ export class RunExecutor implements OnApplicationBootstrap, BeforeApplicationShu
    * run's outcome in one transaction. Runs in the run's trace context, so every store write is a
    * child of the run's span.
    */
-  private persist(tenantId: TenantId, execution: RunExecution, batch: OrchestrationEvent[], epoch: number): Promise<void> {
+  private persist(tenantId: TenantId, execution: RunExecution, batch: OrchestrationEvent[], epoch: number, activate?: Activation): Promise<void> {
     return context.with(execution.context, async () => {
       // Lost here already (a failed renewal): the store would refuse it; do not even ask.
       if (!this.leases.has(execution.runId)) throw new LeaseLostError(execution.runId, 'its lease was lost');
@@ -165,7 +165,7 @@ export class RunExecutor implements OnApplicationBootstrap, BeforeApplicationShu
         batch.forEach((event) => this.bus.publish(event));
       }
       if (terminal) {
-        await this.repository.finishRun({ tenantId, result: await execution.result, terminalEvent: terminal, epoch });
+        await this.repository.finishRun({ tenantId, result: await execution.result, terminalEvent: terminal, epoch, activate });
         this.bus.publish(terminal);
       }
     });

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { LlmModule } from '../llm/llm.module';
 import { OrchestrationModule } from '../orchestration/orchestration.module';
+import { CampaignEditingService } from './campaign-editing.service';
 import { CampaignsService } from './campaigns.service';
 import { RunEventBus } from './run-event-bus';
 import { runEventBusProvider } from './run-event-bus.provider';
@@ -14,7 +15,7 @@ import { TenantLimits } from './tenant-limits';
 /** Run lifecycle, execution, live events and their replay, and campaigns, over the store and the orchestrator. */
 @Module({
   imports: [OrchestrationModule, LlmModule],
-  providers: [RunsService, RunExecutor, RunEventsService, runEventBusProvider, runQueueProvider, CampaignsService, TenantLimits],
-  exports: [RunsService, RunExecutor, RunEventsService, RunEventBus, RunQueue, CampaignsService],
+  providers: [RunsService, RunExecutor, RunEventsService, runEventBusProvider, runQueueProvider, CampaignsService, CampaignEditingService, TenantLimits],
+  exports: [RunsService, RunExecutor, RunEventsService, RunEventBus, RunQueue, CampaignsService, CampaignEditingService],
 })
 export class RunsModule {}

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { filter, firstValueFrom, map, merge, take, timer } from 'rxjs';
-import { ACTIVE_RUN_STATUSES, isTerminalState, OrchestrationRun, RunDetail } from '@app/contracts';
+import { ACTIVE_RUN_STATUSES, ArtifactType, Campaign, isTerminalState, OrchestrationRun, RunDetail, ShortCopyOutput } from '@app/contracts';
 import { DomainError, RetryLaterError } from '../common/domain-error';
 import { LlmAvailability } from '../llm/llm-breaker';
-import { validateRunRequest, withIds } from '../orchestration/validate-request';
+import type { RegenerationInputDto } from '../orchestration/dto/run-request.dto';
+import { validateRunRequest, ValidRunRequest, withIds } from '../orchestration/validate-request';
 import { RunRepository, TenantId } from '../persistence/run.repository';
 import type { StartRunInput } from './dto/start-run.dto';
 import { RunEventBus } from './run-event-bus';
@@ -27,6 +28,8 @@ export interface StartedRun {
 export interface StartOptions {
   /** A repeat of the same request with this key within the window returns the run it started. */
   idempotencyKey?: string;
+  /** Who asks (`Principal.subject`), kept with the run and its versions. */
+  requestedBy?: string;
 }
 
 const INTERRUPTED = 'The server stopped while the run was executing';
@@ -86,26 +89,87 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
    * IDEMPOTENCY_KEY_REUSED / IDEMPOTENCY_KEY_IN_USE, RetryLaterError RATE_LIMITED / LLM_UNAVAILABLE,
    * StoreConflictError RUN_ACTIVE
    */
-  async start(tenantId: TenantId, input: StartRunInput, { idempotencyKey }: StartOptions = {}): Promise<StartedRun> {
-    if (!this.executor.accepting) throw new DomainError('SERVICE_UNAVAILABLE', 'The server is shutting down and takes no new runs');
+  async start(tenantId: TenantId, input: StartRunInput, options: StartOptions = {}): Promise<StartedRun> {
+    this.assertAccepting();
     const existing = input.campaignId ? await this.repository.getCampaign(tenantId, input.campaignId) : undefined;
     if (input.campaignId && !existing) throw new DomainError('CAMPAIGN_NOT_FOUND', `Campaign ${input.campaignId} not found`);
     const brief = existing?.brief ?? input.campaign!.brief;
     const request = validateRunRequest({ campaignId: existing?.id ?? 'new', brief, executionMode: input.executionMode, selectedPlatforms: input.selectedPlatforms });
+    return this.launch(tenantId, request, fingerprintOf(input), options, existing ?? { name: input.campaign!.name });
+  }
+
+  /**
+   * Starts a regeneration of one artifact of the campaign with the editor's instructions: a run of
+   * its generator on the campaign's brief and the artifact's active version (with its latest audit),
+   * then the audit and the compliance loop. Idempotency keys, limits and the model's availability
+   * as for `start`.
+   * @throws DomainError CAMPAIGN_NOT_FOUND, VALIDATION_FAILED (no platforms known for short copy), and as `start`
+   */
+  async regenerate(tenantId: TenantId, campaignId: string, artifactType: ArtifactType, input: RegenerationInputDto, options: StartOptions = {}): Promise<StartedRun> {
+    this.assertAccepting();
+    if (input.platforms && artifactType !== 'shortCopy') throw new DomainError('VALIDATION_FAILED', 'Platforms can only be chosen for shortCopy', [{ field: 'platforms', message: 'platforms can only be chosen for shortCopy' }]);
+    const detail = await this.repository.getCampaignDetail(tenantId, campaignId);
+    if (!detail) throw new DomainError('CAMPAIGN_NOT_FOUND', `Campaign ${campaignId} not found`);
+    const active = detail.activeArtifacts[artifactType];
+    const report = detail.latestAudit[artifactType];
+    const [latest] = await this.repository.listRuns(tenantId, campaignId);
+    const known = artifactType === 'shortCopy' && active ? (active.content as ShortCopyOutput).platforms.map((p) => p.platform) : latest?.selectedPlatforms;
+    if (!known && !input.platforms && artifactType === 'shortCopy') throw new DomainError('VALIDATION_FAILED', 'The campaign has no short copy yet: name the platforms', [{ field: 'platforms', message: 'platforms are required for a first short copy' }]);
+    const selectedPlatforms = [...new Set([...(known ?? []), ...(input.platforms ?? [])])];
+    const request = validateRunRequest({
+      campaignId,
+      brief: detail.campaign.brief,
+      selectedPlatforms: selectedPlatforms.length > 0 ? selectedPlatforms : ['x'],
+      regeneration: {
+        artifactType,
+        instructions: input.instructions,
+        platforms: input.platforms,
+        activate: input.activate,
+        base: active && {
+          versionId: active.id,
+          versionNumber: active.versionNumber,
+          content: active.content,
+          ...(report ? { feedback: { verdict: report.verdict, weightedScore: report.weightedScore, flags: report.flags, recommendations: report.recommendations } } : {}),
+        },
+      },
+    });
+    return this.launch(tenantId, request, fingerprintOf({ regenerate: artifactType, campaignId, ...input }), options, detail.campaign);
+  }
+
+  private assertAccepting(): void {
+    if (!this.executor.accepting) throw new DomainError('SERVICE_UNAVAILABLE', 'The server is shutting down and takes no new runs');
+  }
+
+  /**
+   * Stores a queued run of `request` (on `campaign`, or on a new campaign of that name) and queues
+   * it, behind the idempotency key, the tenant's limits and the model's availability.
+   */
+  private async launch(tenantId: TenantId, request: ValidRunRequest, fingerprint: string, { idempotencyKey, requestedBy }: StartOptions, campaign: Campaign | { name: string }): Promise<StartedRun> {
+    const existing = 'id' in campaign ? campaign : undefined;
     const ids = { runId: randomUUID(), campaignId: existing?.id ?? randomUUID() };
     if (idempotencyKey) {
-      const earlier = await this.claimKey(tenantId, idempotencyKey, fingerprintOf(input), ids);
+      const earlier = await this.claimKey(tenantId, idempotencyKey, fingerprint, ids);
       if (earlier) return earlier;
     }
     try {
       if (!this.llm.available) throw new RetryLaterError('LLM_UNAVAILABLE', 'The model endpoint is failing; new runs are refused until it answers again', this.llm.retryAfterSeconds);
       await this.limits.admitStart(tenantId);
-      const newRun = { id: ids.runId, executionMode: request.executionMode!, selectedPlatforms: request.selectedPlatforms };
+      const { regeneration } = request;
+      const newRun = {
+        id: ids.runId,
+        executionMode: request.executionMode,
+        selectedPlatforms: request.selectedPlatforms,
+        briefRevision: existing?.briefRevision ?? 1,
+        ...(requestedBy ? { requestedBy } : {}),
+        ...(regeneration
+          ? { regeneration: { artifactType: regeneration.artifactType, instructions: regeneration.instructions, ...(regeneration.platforms ? { platforms: regeneration.platforms } : {}), activate: regeneration.activate ?? 'unlessFailed', ...(regeneration.base ? { baseVersionId: regeneration.base.versionId } : {}) } }
+          : {}),
+      };
       // Embedded: created claimed by this node (epoch 1), which executes it at once. BullMQ: a worker claims it.
       const lease = this.queue.creationClaim();
       const run = existing
         ? await this.repository.createRun({ tenantId, run: { ...newRun, campaignId: existing.id }, lease })
-        : await this.repository.createCampaignRun({ tenantId, id: ids.campaignId, name: input.campaign!.name, brief: request.brief, run: newRun, lease });
+        : await this.repository.createCampaignRun({ tenantId, id: ids.campaignId, name: campaign.name, brief: request.brief, run: newRun, lease });
       await this.enqueue(tenantId, withIds(request, run.campaignId, ids.runId));
       return { runId: ids.runId, campaignId: run.campaignId, status: run.status };
     } catch (error) {

@@ -42,9 +42,13 @@ describe('Runs over REST and Server-Sent Events (e2e)', () => {
       isDeleted: false,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
+      briefRevision: 1,
+      etag: expect.any(String),
     });
     const campaignId = created.body.id as string;
-    expect((await app.http('GET', `/api/campaigns/${campaignId}`)).body).toEqual({ campaign: created.body, activeArtifacts: {}, latestAudit: {} });
+    const read = await app.http('GET', `/api/campaigns/${campaignId}`);
+    expect(read.body).toEqual({ campaign: created.body, activeArtifacts: {}, latestAudit: {} });
+    expect(read.headers.get('etag')).toBe(created.body.etag);
     expect((await app.http('GET', `/api/campaigns/${campaignId}/runs`)).body).toEqual([]);
 
     const started = await app.http('POST', `/api/campaigns/${campaignId}/runs`, { json: { selectedPlatforms: ['instagram'], executionMode: 'parallel' } });

@@ -8,6 +8,7 @@ import {
   IsIn,
   IsInt,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -20,8 +21,8 @@ import {
   ValidatorConstraintInterface,
   Validate,
 } from 'class-validator';
-import { CONTENT_RATINGS, EXECUTION_MODES, PLATFORMS } from '@app/contracts';
-import type { BriefConstraints, CampaignBrief, ContentRating, ExecutionMode, Platform } from '@app/contracts';
+import { ACTIVATIONS, ARTIFACT_TYPES, CONTENT_RATINGS, EXECUTION_MODES, PLATFORMS } from '@app/contracts';
+import type { Activation, ArtifactType, BriefConstraints, CampaignBrief, ContentRating, ExecutionMode, Platform, RegenerationRequest } from '@app/contracts';
 
 /** class-transformer: trims a string value (shared by the request DTOs). */
 export const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -98,8 +99,34 @@ export class RunOptionsDto {
   selectedPlatforms!: Platform[];
 }
 
+/** What an editor asks of a regeneration of one artifact (REST body, socket payload): instructions, platforms, activation. */
+export class RegenerationInputDto {
+  @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(4000)
+  instructions!: string;
+
+  /** Short copy only: the platforms to rewrite. */
+  @IsOptional() @IsArray() @ArrayMinSize(1, { message: 'name at least one platform, or leave platforms out' }) @ArrayUnique() @Validate(KnownPlatforms)
+  platforms?: Platform[];
+
+  @IsOptional() @IsIn(ACTIVATIONS)
+  activate?: Activation;
+}
+
+/** A regeneration as the orchestrator takes it: the editor's input, the artifact, and the version it starts from. */
+export class RegenerationDto extends RegenerationInputDto implements RegenerationRequest {
+  @IsIn(ARTIFACT_TYPES)
+  artifactType!: ArtifactType;
+
+  /** The service reads it from the store; checked for shape only. */
+  @IsOptional() @IsObject()
+  base?: RegenerationRequest['base'];
+}
+
 /** A brief plus run options, as the orchestrator takes them. */
 export class RunRequestDto extends RunOptionsDto {
   @ValidateNested() @Type(() => CampaignBriefDto) @IsNotEmpty({ message: 'brief is required' })
   brief!: CampaignBriefDto;
+
+  @IsOptional() @ValidateNested() @Type(() => RegenerationDto)
+  regeneration?: RegenerationDto;
 }

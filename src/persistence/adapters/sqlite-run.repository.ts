@@ -28,7 +28,7 @@ const encodeOffset = (offset: number) => Buffer.from(JSON.stringify({ offset }))
 function decodeOffset(token: string): number {
   try {
     const { offset } = JSON.parse(Buffer.from(token, 'base64url').toString()) as { offset?: unknown };
-    if (Number.isInteger(offset) && (offset as number) >= 0) return offset as number;
+    if (Number.isSafeInteger(offset) && (offset as number) >= 0) return offset as number;
   } catch {
     // fall through
   }
