@@ -137,7 +137,8 @@ describe('Scale-out over Redis: several server processes (e2e)', () => {
     const shared = tempDir('orchestrator-shared-');
     dirs.push(shared);
     const store: Record<string, string> = setup.startsWith('Cosmos') ? {} : { REDIS_URL: '', COSMOS_ENDPOINT: '', DATA_DIR: shared };
-    const a = await startNode({ ...store, OFFLINE_LATENCY_MS: '5000' });
+    // Long enough to outlast two more node boots on a loaded 2-core machine.
+    const a = await startNode({ ...store, OFFLINE_LATENCY_MS: '8000' });
     const started = await httpRequest(a.baseUrl, 'POST', '/api/runs', { json: runInput() });
     const { runId } = started.body as { runId: string };
     const b = await startNode(store);
@@ -147,7 +148,7 @@ describe('Scale-out over Redis: several server processes (e2e)', () => {
     expect((await httpRequest(restarted.baseUrl, 'GET', `/api/runs/${runId}`)).body.status).toBe('running');
     const watcher = await connect(a);
     await watcher.subscribe(runId);
-    const events = await watcher.untilTerminal(runId);
+    const events = await watcher.untilTerminal(runId, 45_000);
     expectCompleteStream(events, runId);
     expect(['Completed', 'PartiallyCompleted']).toContain(events.at(-1)?.state);
     expect(events.at(-1)?.metadata?.errorCodes).not.toContain('RUN_INTERRUPTED');
