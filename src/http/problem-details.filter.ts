@@ -3,6 +3,9 @@ import type { Response } from 'express';
 import { ERROR_CODES, ErrorCode, FieldError } from '@app/contracts';
 import { isCodedError, RetryLaterError } from '../common/domain-error';
 
+/** 5xx answers the server gives by design, logged where they are decided rather than here. */
+const DELIBERATE_REFUSALS: readonly ErrorCode[] = ['SERVICE_UNAVAILABLE', 'LLM_UNAVAILABLE'];
+
 /** HTTP status of each error code (others are 500). */
 const STATUS: Partial<Record<ErrorCode, number>> = {
   VALIDATION_FAILED: 400,
@@ -121,7 +124,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const problem = toProblem(error);
-    if (problem.status >= 500 && problem.code !== 'SERVICE_UNAVAILABLE') this.logger.error(problem.detail, error instanceof Error ? error.stack : String(error));
+    // 503s that refuse on purpose (shutting down, the model endpoint's breaker open) are no server error.
+    if (problem.status >= 500 && !DELIBERATE_REFUSALS.includes(problem.code)) this.logger.error(problem.detail, error instanceof Error ? error.stack : String(error));
     if (response.headersSent) {
       response.end();
       return;

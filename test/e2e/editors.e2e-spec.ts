@@ -188,6 +188,32 @@ describe('Editors in the loop (e2e)', () => {
     expect((await app.http('GET', '/api/campaigns?pageSize=100')).body.items.map((c: { id: string }) => c.id)).not.toContain(campaignId);
   });
 
+  it('does the same over the socket: version, activate (etag; stale → PRECONDITION_FAILED), approve, edit, delete; bad payloads get VALIDATION_FAILED', async () => {
+    const campaignId = await generated();
+    const socket = await app.connect();
+    const regeneration = await socket.send<{ runId: string }>('run:regenerate', { campaignId, artifactType: 'visualConcept', instructions: 'Night-time city mood', activate: 'always' });
+    await socket.untilTerminal((regeneration as { runId: string }).runId);
+    const etag = await etagOf(campaignId);
+
+    const first = await socket.send<{ version: { id: string; content: unknown } }>('campaign:version', { campaignId, artifactType: 'visualConcept', versionNumber: 1 });
+    expect(first).toMatchObject({ ok: true, version: { versionNumber: 1, active: false, content: { concepts: expect.any(Array) } } });
+    const back = await socket.send<{ campaign: { etag: string; activeVersionIds: Record<string, string> } }>('campaign:activate', { campaignId, artifactType: 'visualConcept', versionNumber: 1, etag });
+    expect(back).toMatchObject({ ok: true, campaign: { activeVersionIds: { visualConcept: (first as { version: { id: string } }).version.id } } });
+    expect(await socket.send('campaign:activate', { campaignId, artifactType: 'visualConcept', versionNumber: 2, etag })).toMatchObject({ ok: false, error: { code: 'PRECONDITION_FAILED' } });
+    const fresh = (back as { campaign: { etag: string } }).campaign.etag;
+
+    const approved = await socket.send<{ campaign: { status: string; etag: string } }>('campaign:approve', { campaignId, etag: fresh, override: { reason: 'Signed off in review' } });
+    expect(approved).toMatchObject({ ok: true, campaign: { status: 'approved' } });
+    const edited = await socket.send<{ campaign: { name: string; etag: string } }>('campaign:edit', { campaignId, etag: (approved as { campaign: { etag: string } }).campaign.etag, name: 'Socket-renamed' });
+    expect(edited).toMatchObject({ ok: true, campaign: { name: 'Socket-renamed', status: 'approved' } });
+    expect(await socket.send('campaign:edit', { campaignId, name: 'No etag' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', details: expect.arrayContaining([expect.objectContaining({ field: 'etag' })]) } });
+    expect(await socket.send('campaign:version', { campaignId, artifactType: 'visualConcept', versionNumber: 0 })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect(await socket.send('run:regenerate', { campaignId, artifactType: 'copy' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', details: expect.arrayContaining([expect.objectContaining({ field: 'instructions' })]) } });
+
+    expect(await socket.send('campaign:delete', { campaignId, etag: (edited as { campaign: { etag: string } }).campaign.etag })).toEqual({ ok: true });
+    expect(await socket.send('campaign:versions', { campaignId, artifactType: 'copy' })).toMatchObject({ ok: false, error: { code: 'CAMPAIGN_NOT_FOUND' } });
+  });
+
   it('answers bad input to each operation with a 400 naming the field', async () => {
     const campaignId = await generated();
     const etag = { 'if-match': await etagOf(campaignId) };

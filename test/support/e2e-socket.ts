@@ -2,7 +2,7 @@ import { io, type Socket } from 'socket.io-client';
 import { isTerminalState, type FieldError, type OrchestrationEvent, type OrchestrationRun } from '@app/contracts';
 
 /** The messages a client sends; each takes an acknowledgement. */
-export type ClientMessage = 'run:start' | 'run:subscribe' | 'run:unsubscribe' | 'run:cancel';
+export type ClientMessage = 'run:start' | 'run:subscribe' | 'run:unsubscribe' | 'run:cancel' | 'run:regenerate' | 'campaign:versions' | 'campaign:version' | 'campaign:activate' | 'campaign:approve' | 'campaign:edit' | 'campaign:delete';
 
 /** An error acknowledgement. */
 export interface AckError {
