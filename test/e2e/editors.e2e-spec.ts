@@ -1,5 +1,5 @@
 import type { OrchestrationEvent } from '@app/contracts';
-import { eventually, runInput, startApp, type E2eApp } from '../support/e2e-app';
+import { runInput, startApp, type E2eApp } from '../support/e2e-app';
 import { expectCompleteStream, readSse, trace } from '../support/e2e-streams';
 import { SAMPLE_BRIEF } from '../support/llm-fixtures';
 

@@ -5,6 +5,7 @@ import type {
   StoredAuditReport,
 } from '@app/contracts';
 import type { IdempotencyRecord } from '../run.repository';
+import { StoreConflictError } from '../store-errors';
 
 /** Row shapes of the SQLite tables and their mapping to records. */
 export interface CampaignRow {
@@ -136,4 +137,17 @@ export interface IdempotencyRow {
 
 export function toIdempotencyRecord(row: IdempotencyRow): IdempotencyRecord {
   return { tenantId: row.tenant_id, key: row.key, fingerprint: row.fingerprint, runId: row.run_id, campaignId: row.campaign_id, createdAt: row.created_at };
+}
+
+/** A continuation token of an offset list: the offset, opaque to clients. */
+export const encodeOffset = (offset: number) => Buffer.from(JSON.stringify({ offset })).toString('base64url');
+/** @throws StoreConflictError STORE_ERROR for a token this store did not make. */
+export function decodeOffset(token: string): number {
+  try {
+    const { offset } = JSON.parse(Buffer.from(token, 'base64url').toString()) as { offset?: unknown };
+    if (Number.isSafeInteger(offset) && (offset as number) >= 0) return offset as number;
+  } catch {
+    // fall through
+  }
+  throw new StoreConflictError('STORE_ERROR', 'The continuation token is not valid');
 }

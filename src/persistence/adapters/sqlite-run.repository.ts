@@ -11,7 +11,6 @@ import type {
   OrchestrationRun,
   Page,
   RunDetail,
-  StoredAuditReport,
   VersionDetail,
   VersionSummary,
 } from '@app/contracts';
@@ -19,21 +18,11 @@ import { CampaignUpdate, IdempotencyRecord, InterruptScope, InterruptedRun, Leas
 import { activatedTypes, campaignAfterRun, FINAL_STATUS, interruptedEvents, runOfBatch, versionKey } from '../run-outcome';
 import { LeaseLostError, StoreConflictError, StoreError } from '../store-errors';
 import { migrate } from './sqlite-schema';
-import { summaryOf } from '../version-summary';
-import { CampaignRow, IdempotencyRow, ReportRow, RunRow, toCampaign, toIdempotencyRecord, toReport, toRun, toVersion, VersionRow } from './sqlite-rows';
+import { SqliteCampaignHistory } from './sqlite-history';
+import { CampaignRow, decodeOffset, encodeOffset, ReportRow, RunRow, toCampaign, toReport, toRun, toVersion, VersionRow } from './sqlite-rows';
 
 const now = () => new Date().toISOString();
 const later = (ms: number) => new Date(Date.now() + ms).toISOString();
-const encodeOffset = (offset: number) => Buffer.from(JSON.stringify({ offset })).toString('base64url');
-function decodeOffset(token: string): number {
-  try {
-    const { offset } = JSON.parse(Buffer.from(token, 'base64url').toString()) as { offset?: unknown };
-    if (Number.isSafeInteger(offset) && (offset as number) >= 0) return offset as number;
-  } catch {
-    // fall through
-  }
-  throw new StoreConflictError('STORE_ERROR', 'The continuation token is not valid');
-}
 const latestByType = <T extends { type: string }>(items: T[]) => Object.fromEntries(items.map((item) => [item.type, item]));
 
 /** A write waiting for the next group commit. */
@@ -59,6 +48,7 @@ function campaignRowOf({ tenantId, name, brief, id = randomUUID() }: NewCampaign
 export class SqliteRunRepository extends RunRepository {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly history = new SqliteCampaignHistory((sql) => this.stmt(sql));
   private queue: QueuedWrite[] = [];
 
   /** @param file database path, or `:memory:` */
@@ -152,84 +142,34 @@ export class SqliteRunRepository extends RunRepository {
     return this.write(() => {
       const row = this.campaignRow(tenantId, campaignId);
       if (!row) throw new StoreConflictError('CAMPAIGN_NOT_FOUND', `Campaign ${campaignId} not found`);
-      if (`"${row.revision}"` !== ifMatch) throw new StoreConflictError('PRECONDITION_FAILED', `Campaign ${campaignId} changed since (its ETag is now "${row.revision}")`);
-      const at = now();
-      const next: CampaignRow = {
-        ...row,
-        name: update.name ?? row.name,
-        brief: update.brief ? JSON.stringify(update.brief) : row.brief,
-        brief_revision: row.brief_revision + (update.brief ? 1 : 0),
-        active_version_ids: update.activeVersionIds ? JSON.stringify(update.activeVersionIds) : row.active_version_ids,
-        status: update.status ?? row.status,
-        approval: update.approval === undefined ? row.approval : update.approval && JSON.stringify(update.approval),
-        is_deleted: update.isDeleted ? 1 : row.is_deleted,
-        updated_at: at,
-        revision: row.revision + 1,
-      };
-      this.stmt(
-        `UPDATE campaigns SET name = @name, brief = @brief, brief_revision = @brief_revision, active_version_ids = @active_version_ids, status = @status, approval = @approval, is_deleted = @is_deleted, updated_at = @updated_at, revision = @revision WHERE id = @id`,
-      ).run(next);
-      this.stmt(`INSERT INTO campaign_changes VALUES (?, ?, ?, ?, ?, ?)`).run(randomUUID(), campaignId, at, change.by, change.action, JSON.stringify(change.details));
-      return toCampaign(next);
+      return this.history.update(row, update, ifMatch, change);
     });
   }
 
   async listChanges(tenantId: TenantId, campaignId: string): Promise<CampaignChange[] | undefined> {
-    if (!this.campaignRow(tenantId, campaignId)) return undefined;
-    const rows = this.stmt(`SELECT * FROM campaign_changes WHERE campaign_id = ? ORDER BY at DESC, rowid DESC`).all(campaignId) as { id: string; at: string; by: string; action: CampaignChange['action']; details: string }[];
-    return rows.map(({ id, at, by, action, details }) => ({ id, at, by, action, details: JSON.parse(details) }));
+    return this.campaignRow(tenantId, campaignId) ? this.history.changes(campaignId) : undefined;
   }
 
   async listVersions(tenantId: TenantId, campaignId: string, type: ArtifactType, pageSize: number, continuationToken?: string): Promise<Page<VersionSummary> | undefined> {
     const campaign = this.campaignRow(tenantId, campaignId);
-    if (!campaign) return undefined;
-    const offset = continuationToken ? decodeOffset(continuationToken) : 0;
-    const rows = this.stmt(`SELECT * FROM artifact_versions WHERE campaign_id = ? AND type = ? ORDER BY version_number DESC LIMIT ? OFFSET ?`).all(campaignId, type, pageSize, offset) as VersionRow[];
-    const { count } = this.stmt(`SELECT count(*) AS count FROM artifact_versions WHERE campaign_id = ? AND type = ?`).get(campaignId, type) as { count: number };
-    const activeId = (JSON.parse(campaign.active_version_ids) as Record<string, string>)[type];
-    const items = rows.map((row) => summaryOf(toVersion(row), this.latestReport(row.id), this.runOf(tenantId, row.run_id), activeId));
-    const next = offset + rows.length;
-    return { items, totalCount: count, page: Math.floor(offset / pageSize) + 1, pageSize, ...(next < count ? { continuationToken: encodeOffset(next) } : {}) };
+    return campaign && this.history.versions(campaign, type, pageSize, continuationToken ? decodeOffset(continuationToken) : 0);
   }
 
   async getVersion(tenantId: TenantId, campaignId: string, type: ArtifactType, versionNumber: number): Promise<VersionDetail | undefined> {
     const campaign = this.campaignRow(tenantId, campaignId);
-    if (!campaign) return undefined;
-    const row = this.stmt(`SELECT * FROM artifact_versions WHERE campaign_id = ? AND type = ? AND version_number = ?`).get(campaignId, type, versionNumber) as VersionRow | undefined;
-    if (!row) return undefined;
-    const reports = (this.stmt(`SELECT * FROM audit_reports WHERE version_id = ? ORDER BY created_at, rowid`).all(row.id) as ReportRow[]).map(toReport);
-    const version = toVersion(row);
-    const activeId = (JSON.parse(campaign.active_version_ids) as Record<string, string>)[type];
-    return { ...summaryOf(version, reports.at(-1), this.runOf(tenantId, row.run_id), activeId), content: version.content, auditReports: reports };
-  }
-
-  private runOf(tenantId: TenantId, runId: string): OrchestrationRun | undefined {
-    const row = this.runRow(tenantId, runId);
-    return row && toRun(row);
-  }
-
-  private latestReport(versionId: string): StoredAuditReport | undefined {
-    const row = this.stmt(`SELECT * FROM audit_reports WHERE version_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1`).get(versionId) as ReportRow | undefined;
-    return row && toReport(row);
+    return campaign && this.history.version(campaign, type, versionNumber);
   }
 
   async countActiveRuns(tenantId: TenantId): Promise<number> {
     return (this.stmt(`SELECT count(*) AS count FROM runs WHERE tenant_id = ? AND status IN ('queued', 'running')`).get(tenantId) as { count: number }).count;
   }
 
-  /** In one write: expired records go (all of them, so the table stays small), then the key is taken unless held. */
-  async claimIdempotencyKey(record: IdempotencyRecord, windowMs: number): Promise<IdempotencyRecord> {
-    return this.write(() => {
-      this.stmt(`DELETE FROM idempotency_keys WHERE created_at < ?`).run(new Date(Date.now() - windowMs).toISOString());
-      const held = this.stmt(`SELECT * FROM idempotency_keys WHERE tenant_id = ? AND key = ?`).get(record.tenantId, record.key) as IdempotencyRow | undefined;
-      if (held) return toIdempotencyRecord(held);
-      this.stmt(`INSERT INTO idempotency_keys VALUES (?, ?, ?, ?, ?, ?)`).run(record.tenantId, record.key, record.fingerprint, record.runId, record.campaignId, record.createdAt);
-      return record;
-    });
+  claimIdempotencyKey(record: IdempotencyRecord, windowMs: number): Promise<IdempotencyRecord> {
+    return this.write(() => this.history.claimKey(record, windowMs));
   }
 
   async releaseIdempotencyKey(tenantId: TenantId, key: string, runId: string): Promise<void> {
-    await this.write(() => this.stmt(`DELETE FROM idempotency_keys WHERE tenant_id = ? AND key = ? AND run_id = ?`).run(tenantId, key, runId));
+    await this.write(() => this.history.releaseKey(tenantId, key, runId));
   }
 
   async getRunDetail(tenantId: TenantId, runId: string): Promise<RunDetail | undefined> {

@@ -1,15 +1,16 @@
-import { Container, CosmosClient, ErrorResponse, OperationInput, SqlQuerySpec } from '@azure/cosmos';
-import type { ArtifactType, Campaign, CampaignChange, CampaignDetail, OrchestrationEvent, OrchestrationRun, Page, RunDetail, StoredAuditReport, VersionDetail, VersionSummary } from '@app/contracts';
-import { randomUUID } from 'node:crypto';
-import { summaryOf } from '../../version-summary';
+import { Container, CosmosClient, OperationInput, SqlQuerySpec } from '@azure/cosmos';
+import type { ArtifactType, Campaign, CampaignChange, CampaignDetail, OrchestrationEvent, OrchestrationRun, Page, RunDetail, VersionDetail, VersionSummary } from '@app/contracts';
 import { ACTIVE_RUN_STATUSES } from '@app/contracts';
 import type { CosmosSettings } from '../../../config/app-config';
 import { CampaignUpdate, IdempotencyRecord, InterruptScope, InterruptedRun, LeaseClaim, NewCampaign, NewCampaignRun, NewRun, RunLease, RunOutcome, RunRepository, TenantId } from '../../run.repository';
 import { LeaseLostError, StoreConflictError, StoreError } from '../../store-errors';
 import { interruptedEvents, runOfBatch } from '../../run-outcome';
 import { createCosmosClient, ensureContainers } from './cosmos-setup';
-import { ArtifactDoc, assertItemSize, CampaignDoc, campaignDocOf, ChangeDoc, queuedRunDoc, eventId, EventDoc, IdempotencyDoc, idempotencyPartition, isValidId, MAX_BATCH_OPERATIONS, ReportDoc, RunDoc, RunRefDoc, toCampaign, toReport, toRun, toVersion, VersionDoc } from './cosmos-documents';
+import { ArtifactDoc, assertItemSize, CampaignDoc, campaignDocOf, queuedRunDoc, eventId, EventDoc, isValidId, MAX_BATCH_OPERATIONS, ReportDoc, RunDoc, RunRefDoc, toCampaign, toReport, toRun, toVersion, VersionDoc } from './cosmos-documents';
 import { endOfRunOperations, executeBatch, strip } from './cosmos-batch';
+import { CosmosCampaignHistory } from './cosmos-history';
+import { claimIdempotencyKey, releaseIdempotencyKey } from './cosmos-idempotency';
+import { etagOf, guard, queryIn, statusOf } from './cosmos-requests';
 
 /** Times a write that lost an optimistic-concurrency race (412) is tried again with fresh state. */
 const ETAG_RETRIES = 3;
@@ -17,9 +18,6 @@ const ETAG_RETRIES = 3;
 const RENEW_RETRIES = 10;
 const now = () => new Date().toISOString();
 const later = (ms: number) => new Date(Date.now() + ms).toISOString();
-const statusOf = (error: unknown): number | undefined => (error instanceof ErrorResponse && typeof error.code === 'number' ? error.code : undefined);
-/** The etag Cosmos DB put on a document it returned. */
-const etagOf = (doc: object): string => (doc as { _etag?: string })._etag ?? '';
 /** A batch operation that rewrites the run's reference as it was read, refused (412) when it changed since. */
 const fenceOf = (ref: RunRefDoc): OperationInput => ({ operationType: 'Replace', partitionKey: ref.runId, id: 'run', ifMatch: etagOf(ref), resourceBody: strip(ref) as never });
 
@@ -30,12 +28,15 @@ const fenceOf = (ref: RunRefDoc): OperationInput => ({ operationType: 'Replace',
  * transactional batch in the campaign's partition.
  */
 export class CosmosRunRepository extends RunRepository {
+  private readonly history: CosmosCampaignHistory;
+
   private constructor(
     private readonly client: CosmosClient,
     private readonly campaigns: Container,
     private readonly events: Container,
   ) {
     super();
+    this.history = new CosmosCampaignHistory(campaigns, (campaignId, runId) => this.runDoc(campaignId, runId));
   }
 
   /** Connects, creating the database and containers when missing. */
@@ -46,7 +47,7 @@ export class CosmosRunRepository extends RunRepository {
 
   async createCampaign(input: NewCampaign): Promise<Campaign> {
     const doc = campaignDocOf(input);
-    const { resource } = await this.guard(() => this.campaigns.items.create(doc));
+    const { resource } = await guard(() => this.campaigns.items.create(doc));
     return toCampaign(resource ?? doc);
   }
 
@@ -95,7 +96,7 @@ export class CosmosRunRepository extends RunRepository {
     let items: CampaignDoc[] = [];
     // Without a token, page N is reached by following N-1 continuation tokens.
     for (let current = continuationToken ? page : 1; current <= page; current++) {
-      const response = await this.guard(() => this.campaigns.items.query<CampaignDoc>(spec, { maxItemCount: pageSize, continuationToken: token }).fetchNext());
+      const response = await guard(() => this.campaigns.items.query<CampaignDoc>(spec, { maxItemCount: pageSize, continuationToken: token }).fetchNext());
       items = response.resources;
       token = response.continuationToken;
       if (!token && current < page) {
@@ -103,7 +104,7 @@ export class CosmosRunRepository extends RunRepository {
         break;
       }
     }
-    const [totalCount] = await this.guard(async () => (await this.campaigns.items.query<number>({ query: `SELECT VALUE COUNT(1) FROM c WHERE ${filter}`, parameters: spec.parameters }).fetchAll()).resources);
+    const [totalCount] = await guard(async () => (await this.campaigns.items.query<number>({ query: `SELECT VALUE COUNT(1) FROM c WHERE ${filter}`, parameters: spec.parameters }).fetchAll()).resources);
     return { items: items.map(toCampaign), totalCount: totalCount ?? 0, page, pageSize, ...(token ? { continuationToken: token } : {}) };
   }
 
@@ -141,97 +142,38 @@ export class CosmosRunRepository extends RunRepository {
     return toRun(doc, doc.finishedAt ? doc.lastSeq : await this.maxSeq(runId));
   }
 
-  /** The campaign's replace (guarded by `ifMatch`) and the change's record: one transactional batch. */
   async updateCampaign(tenantId: TenantId, campaignId: string, update: CampaignUpdate, ifMatch: string, change: Pick<CampaignChange, 'by' | 'action' | 'details'>): Promise<Campaign> {
     const campaign = await this.campaignDoc(tenantId, campaignId);
     if (!campaign) throw new StoreConflictError('CAMPAIGN_NOT_FOUND', `Campaign ${campaignId} not found`);
-    if (etagOf(campaign) !== ifMatch) throw new StoreConflictError('PRECONDITION_FAILED', `Campaign ${campaignId} changed since (its ETag is now ${etagOf(campaign)})`);
-    const at = now();
-    const { approval, brief, ...rest } = update;
-    const next: CampaignDoc = { ...strip(campaign), ...rest, updatedAt: at };
-    if (brief) Object.assign(next, { brief, briefRevision: (campaign.briefRevision ?? 1) + 1 });
-    if (approval === null) delete next.approval;
-    else if (approval) next.approval = approval;
-    assertItemSize(next, 'campaign');
-    const record: ChangeDoc = { id: randomUUID(), campaignId, type: 'campaignChange', tenantId, at, ...change };
-    const outcome = await executeBatch(this.campaigns, campaignId, [
-      { operationType: 'Replace', partitionKey: campaignId, id: campaignId, ifMatch, resourceBody: next as never },
-      { operationType: 'Create', partitionKey: campaignId, resourceBody: record as never },
-    ]);
-    if (outcome === 'stale') throw new StoreConflictError('PRECONDITION_FAILED', `Campaign ${campaignId} changed since`);
-    if (outcome !== 'ok') throw new StoreError(`Could not update campaign ${campaignId}: ${outcome}`);
-    const { resource } = await this.guard(() => this.campaigns.item(campaignId, campaignId).read<CampaignDoc>());
-    return toCampaign(resource ?? next);
+    return this.history.update(tenantId, campaign, update, ifMatch, change);
   }
 
   async listChanges(tenantId: TenantId, campaignId: string): Promise<CampaignChange[] | undefined> {
-    if (!(await this.campaignDoc(tenantId, campaignId))) return undefined;
-    const docs = await this.query<ChangeDoc>(this.campaigns, campaignId, 'SELECT * FROM c WHERE c.type = "campaignChange" ORDER BY c.at DESC', {});
-    return docs.map(({ id, at, by, action, details }) => ({ id, at, by, action, details }));
+    return (await this.campaignDoc(tenantId, campaignId)) ? this.history.changes(campaignId) : undefined;
   }
 
   async listVersions(tenantId: TenantId, campaignId: string, type: ArtifactType, pageSize: number, continuationToken?: string): Promise<Page<VersionSummary> | undefined> {
     const campaign = await this.campaignDoc(tenantId, campaignId);
-    if (!campaign) return undefined;
-    const filter = 'c.campaignId = @pk AND c.type = "artifactVersion" AND c.artifactType = @type';
-    const parameters = [{ name: '@pk', value: campaignId }, { name: '@type', value: type }];
-    const response = await this.guard(() => this.campaigns.items.query<VersionDoc>({ query: `SELECT * FROM c WHERE ${filter} ORDER BY c.versionNumber DESC`, parameters }, { partitionKey: campaignId, maxItemCount: pageSize, continuationToken }).fetchNext());
-    const [totalCount] = await this.guard(async () => (await this.campaigns.items.query<number>({ query: `SELECT VALUE COUNT(1) FROM c WHERE ${filter}`, parameters }, { partitionKey: campaignId }).fetchAll()).resources);
-    const items = await this.summaries(campaign, response.resources);
-    return { items: items.map(({ summary }) => summary), totalCount: totalCount ?? 0, page: 1, pageSize, ...(response.continuationToken ? { continuationToken: response.continuationToken } : {}) };
+    return campaign && this.history.versions(campaign, type, pageSize, continuationToken);
   }
 
   async getVersion(tenantId: TenantId, campaignId: string, type: ArtifactType, versionNumber: number): Promise<VersionDetail | undefined> {
     const campaign = await this.campaignDoc(tenantId, campaignId);
-    if (!campaign) return undefined;
-    const [doc] = await this.query<VersionDoc>(this.campaigns, campaignId, 'SELECT * FROM c WHERE c.type = "artifactVersion" AND c.artifactType = @type AND c.versionNumber = @number', { '@type': type, '@number': versionNumber });
-    if (!doc) return undefined;
-    const [{ summary, reports }] = await this.summaries(campaign, [doc]);
-    return { ...summary, content: doc.content, auditReports: reports };
-  }
-
-  /** Each version's history entry, with its audit reports (oldest first) and the run that made it. */
-  private async summaries(campaign: CampaignDoc, docs: VersionDoc[]): Promise<{ summary: VersionSummary; reports: StoredAuditReport[] }[]> {
-    if (docs.length === 0) return [];
-    const reports = (await this.query<ReportDoc>(this.campaigns, campaign.id, 'SELECT * FROM c WHERE c.type = "auditReport" AND ARRAY_CONTAINS(@ids, c.versionId) ORDER BY c.report.createdAt', { '@ids': docs.map((d) => d.id) })).map(toReport);
-    const runs = new Map<string, RunDoc | undefined>();
-    for (const runId of new Set(docs.map((d) => d.runId))) runs.set(runId, await this.runDoc(campaign.id, runId));
-    return docs.map((doc) => {
-      const own = reports.filter((r) => r.versionId === doc.id);
-      const run = runs.get(doc.runId);
-      return { summary: summaryOf(toVersion(doc), own.at(-1), run && toRun(run), campaign.activeVersionIds[doc.artifactType]), reports: own };
-    });
+    return campaign && this.history.version(campaign, type, versionNumber);
   }
 
   async countActiveRuns(tenantId: TenantId): Promise<number> {
     const spec: SqlQuerySpec = { query: 'SELECT VALUE COUNT(1) FROM c WHERE c.type = "run" AND c.tenantId = @tenant AND (c.status = "queued" OR c.status = "running")', parameters: [{ name: '@tenant', value: tenantId }] };
-    const [count] = await this.guard(async () => (await this.campaigns.items.query<number>(spec).fetchAll()).resources);
+    const [count] = await guard(async () => (await this.campaigns.items.query<number>(spec).fetchAll()).resources);
     return count ?? 0;
   }
 
-  /**
-   * Creating the record's document is the claim (409: held). A held record past its window (one
-   * Cosmos DB has not yet expired, or any on an emulator without TTL) is replaced, guarded by its etag.
-   */
-  async claimIdempotencyKey(record: IdempotencyRecord, windowMs: number): Promise<IdempotencyRecord> {
-    const item = this.events.item('idempotency', idempotencyPartition(record.tenantId, record.key));
-    const doc: IdempotencyDoc = { id: 'idempotency', runId: idempotencyPartition(record.tenantId, record.key), type: 'idempotency', record, ttl: Math.max(1, Math.ceil(windowMs / 1000)) };
-    for (let attempt = 1; attempt <= ETAG_RETRIES; attempt++) {
-      if ((await this.answered([409], () => this.events.items.create(doc))) === undefined) return record;
-      const { resource: held } = await this.guard(() => item.read<IdempotencyDoc>());
-      // Expired or released in between: create it again.
-      if (!held) continue;
-      if (Date.parse(held.record.createdAt) >= Date.now() - windowMs) return held.record;
-      if ((await this.answered([404, 412], () => item.replace(doc, { accessCondition: { type: 'IfMatch', condition: etagOf(held) } }))) === undefined) return record;
-    }
-    throw new StoreError(`The idempotency key kept changing while it was claimed`);
+  claimIdempotencyKey(record: IdempotencyRecord, windowMs: number): Promise<IdempotencyRecord> {
+    return claimIdempotencyKey(this.events, record, windowMs);
   }
 
-  async releaseIdempotencyKey(tenantId: TenantId, key: string, runId: string): Promise<void> {
-    const item = this.events.item('idempotency', idempotencyPartition(tenantId, key));
-    const { resource: held } = await this.guard(() => item.read<IdempotencyDoc>());
-    // Stale (412) or gone (404): another start holds it now, or it was released.
-    if (held?.record.runId === runId) await this.answered([404, 412], () => item.delete({ accessCondition: { type: 'IfMatch', condition: etagOf(held) } }));
+  releaseIdempotencyKey(tenantId: TenantId, key: string, runId: string): Promise<void> {
+    return releaseIdempotencyKey(this.events, tenantId, key, runId);
   }
 
   async getRunDetail(tenantId: TenantId, runId: string): Promise<RunDetail | undefined> {
@@ -303,7 +245,7 @@ export class CosmosRunRepository extends RunRepository {
       if (epoch !== undefined && ref.epoch !== epoch) throw new LeaseLostError(runId, `Run ${runId} is at epoch ${ref.epoch} (held by ${ref.owner}); a write of epoch ${epoch} is refused`);
       // Without a fence and with one event: a plain create. Else a transactional batch in the run's partition per 100 operations.
       if (epoch === undefined && docs.length === 1) {
-        await this.guard(() => this.events.items.create(docs[0]), { 409: duplicate });
+        await guard(() => this.events.items.create(docs[0]), { 409: duplicate });
         break;
       }
       const creates = docs.map((doc): OperationInput => ({ operationType: 'Create', partitionKey: runId, resourceBody: doc as never }));
@@ -322,8 +264,8 @@ export class CosmosRunRepository extends RunRepository {
     }
     if (events.some((event) => event.state !== 'Queued') && !ref.running) {
       const campaignId = ref.campaignId;
-      await this.guard(() => this.campaigns.item(runId, campaignId).patch([{ op: 'set', path: '/status', value: 'running' }, { op: 'set', path: '/updatedAt', value: now() }]));
-      await this.guard(() => this.events.item('run', runId).patch([{ op: 'set', path: '/running', value: true }]));
+      await guard(() => this.campaigns.item(runId, campaignId).patch([{ op: 'set', path: '/status', value: 'running' }, { op: 'set', path: '/updatedAt', value: now() }]));
+      await guard(() => this.events.item('run', runId).patch([{ op: 'set', path: '/running', value: true }]));
     }
   }
 
@@ -360,7 +302,7 @@ export class CosmosRunRepository extends RunRepository {
 
   async failInterruptedRuns(message: string, { runId }: InterruptScope = {}): Promise<InterruptedRun[]> {
     const filter = `c.type = "run" AND (c.status = "queued" OR c.status = "running")${runId ? ' AND c.id = @run' : ''}`;
-    const runs = await this.guard(async () => (await this.campaigns.items.query<RunDoc>({ query: `SELECT * FROM c WHERE ${filter}`, parameters: runId ? [{ name: '@run', value: runId }] : [] }).fetchAll()).resources);
+    const runs = await guard(async () => (await this.campaigns.items.query<RunDoc>({ query: `SELECT * FROM c WHERE ${filter}`, parameters: runId ? [{ name: '@run', value: runId }] : [] }).fetchAll()).resources);
     const ended: InterruptedRun[] = [];
     const at = now();
     for (const stale of runs) {
@@ -384,7 +326,7 @@ export class CosmosRunRepository extends RunRepository {
   }
 
   async ping(): Promise<void> {
-    await this.guard(() => this.campaigns.read());
+    await guard(() => this.campaigns.read());
   }
 
   async close(): Promise<void> {
@@ -409,25 +351,25 @@ export class CosmosRunRepository extends RunRepository {
       return true;
     } catch (error) {
       if (statusOf(error) === 412) return false;
-      return this.guard(() => Promise.reject(error));
+      return guard(() => Promise.reject(error));
     }
   }
 
   /** The run's reference whatever its tenant (leases are the nodes' business, not a tenant's). */
   private async refOf(runId: string): Promise<RunRefDoc | undefined> {
     if (!isValidId(runId)) return undefined;
-    const { resource } = await this.guard(() => this.events.item('run', runId).read<RunRefDoc>());
+    const { resource } = await guard(() => this.events.item('run', runId).read<RunRefDoc>());
     return resource;
   }
 
   private async campaignDoc(tenantId: TenantId, campaignId: string): Promise<CampaignDoc | undefined> {
     if (!isValidId(campaignId)) return undefined;
-    const { resource } = await this.guard(() => this.campaigns.item(campaignId, campaignId).read<CampaignDoc>());
+    const { resource } = await guard(() => this.campaigns.item(campaignId, campaignId).read<CampaignDoc>());
     return resource && resource.type === 'campaign' && resource.tenantId === tenantId && !resource.isDeleted ? resource : undefined;
   }
 
   private async runDoc(campaignId: string, runId: string): Promise<RunDoc | undefined> {
-    const { resource } = await this.guard(() => this.campaigns.item(runId, campaignId).read<RunDoc>());
+    const { resource } = await guard(() => this.campaigns.item(runId, campaignId).read<RunDoc>());
     return resource?.type === 'run' ? resource : undefined;
   }
 
@@ -435,7 +377,7 @@ export class CosmosRunRepository extends RunRepository {
   private async claimRunId(tenantId: TenantId, run: NewRun['run'], lease?: LeaseClaim): Promise<void> {
     const ref: RunRefDoc = { id: 'run', runId: run.id, type: 'runRef', tenantId, campaignId: run.campaignId, running: false, finished: false, ttl: -1 };
     if (lease) Object.assign(ref, { owner: lease.owner, epoch: 1, leaseExpiresAt: later(lease.leaseMs) });
-    await this.guard(() => this.events.items.create(ref), { 409: () => new StoreConflictError('STORE_ERROR', `Run id ${run.id} is already in use`) });
+    await guard(() => this.events.items.create(ref), { 409: () => new StoreConflictError('STORE_ERROR', `Run id ${run.id} is already in use`) });
   }
 
   /** Deletes the reference of a run that was not created, freeing its id. */
@@ -445,7 +387,7 @@ export class CosmosRunRepository extends RunRepository {
 
   private async runRef(tenantId: TenantId, runId: string): Promise<RunRefDoc | undefined> {
     if (!isValidId(runId)) return undefined;
-    const { resource } = await this.guard(() => this.events.item('run', runId).read<RunRefDoc>());
+    const { resource } = await guard(() => this.events.item('run', runId).read<RunRefDoc>());
     return resource && resource.tenantId === tenantId ? resource : undefined;
   }
 
@@ -454,39 +396,7 @@ export class CosmosRunRepository extends RunRepository {
     return max ?? 0;
   }
 
-  /**
-   * A query within one partition. The partition key is also a filter of the query (`@pk`), which
-   * costs real Cosmos DB nothing and keeps emulators that ignore the option correct.
-   */
-  private async query<T>(container: Container, partitionKey: string, query: string, parameters: Record<string, unknown>): Promise<T[]> {
-    const field = container === this.events ? 'runId' : 'campaignId';
-    const scoped = query.replace(' WHERE ', ` WHERE c.${field} = @pk AND `);
-    const spec: SqlQuerySpec = { query: scoped, parameters: Object.entries({ ...parameters, '@pk': partitionKey }).map(([name, value]) => ({ name, value: value as never })) };
-    return this.guard(async () => (await container.items.query<T>(spec, { partitionKey }).fetchAll()).resources);
-  }
-
-  /** Runs `work`: undefined when it succeeded, the status when Cosmos DB answered one of `expected`; other failures as `guard` maps them. */
-  private async answered(expected: number[], work: () => Promise<unknown>): Promise<number | undefined> {
-    try {
-      await work();
-      return undefined;
-    } catch (error) {
-      const status = statusOf(error);
-      if (status !== undefined && expected.includes(status)) return status;
-      return this.guard(() => Promise.reject(error));
-    }
-  }
-
-  /** Maps SDK failures (after its own retries of throttling) to store errors. */
-  private async guard<T>(work: () => Promise<T>, mapped: Record<number, () => Error> = {}): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof StoreError || error instanceof StoreConflictError || error instanceof LeaseLostError) throw error;
-      const status = statusOf(error);
-      if (status !== undefined && mapped[status]) throw mapped[status]();
-      const detail = status === 429 ? 'throttled (429) beyond the retry budget' : error instanceof Error ? error.message : String(error);
-      throw new StoreError(`Cosmos DB request failed: ${detail}`, { cause: error });
-    }
+  private query<T>(container: Container, partitionKey: string, query: string, parameters: Record<string, unknown>): Promise<T[]> {
+    return queryIn<T>(container, container === this.events ? 'runId' : 'campaignId', partitionKey, query, parameters);
   }
 }
