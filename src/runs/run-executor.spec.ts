@@ -10,8 +10,10 @@ import { RunExecutor } from './run-executor';
 import { RunsService } from './runs.service';
 import { TenantLimits } from './tenant-limits';
 import { ALWAYS_AVAILABLE } from '../llm/llm-breaker';
+import { aBrief } from '../agents/testing/fixtures';
 
-const BRIEF = { objective: 'Sell more cups', targetAudience: 'Commuters', productDetails: 'A reusable cup.' };
+/** The agents' sample brief, shared by every tier. */
+const BRIEF = aBrief();
 
 /**
  * An executor over an in-memory SQLite store and fake agents of `delayMs` each, with a lease of

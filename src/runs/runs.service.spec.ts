@@ -11,8 +11,10 @@ import { RunExecutor } from './run-executor';
 import { RunsService } from './runs.service';
 import { TenantLimits } from './tenant-limits';
 import { ALWAYS_AVAILABLE } from '../llm/llm-breaker';
+import { aBrief } from '../agents/testing/fixtures';
 
-const BRIEF = { objective: 'Sell more cups', targetAudience: 'Commuters', productDetails: 'A reusable cup.' };
+/** The agents' sample brief, shared by every tier. */
+const BRIEF = aBrief();
 
 /** RunsService over an in-memory SQLite store and fake agents that take `delayMs` each. */
 function setup(delayMs = 5) {

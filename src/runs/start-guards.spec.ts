@@ -9,8 +9,10 @@ import { fingerprintOf, idempotencyKeyOf } from './idempotency';
 import { RunExecutor } from './run-executor';
 import { RunsService } from './runs.service';
 import { TenantLimits } from './tenant-limits';
+import { aBrief } from '../agents/testing/fixtures';
 
-const BRIEF = { objective: 'Sell more cups', targetAudience: 'Commuters', productDetails: 'A reusable cup.' };
+/** The agents' sample brief, shared by every tier. */
+const BRIEF = aBrief();
 const NEW_CAMPAIGN = { campaign: { name: 'C', brief: BRIEF }, selectedPlatforms: ['x' as const] };
 
 /** RunsService with the given per-tenant limits and model availability, over in-memory SQLite and fake agents of `delayMs`. */
