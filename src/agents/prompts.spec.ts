@@ -80,6 +80,45 @@ describe(generationMessages.name, () => {
       'Write a corrected version that fixes every finding and keeps what was good.',
     ]);
   });
+
+  const editorBlock = (instructions: string) =>
+    `Editor's instructions for this version (apply them; the brief's required and restricted keywords still hold):\n"""\n${instructions}\n"""`;
+
+  it("gives an editor's instructions as the editor's, after the brief, for every agent", () => {
+    for (const type of ['copy', 'shortCopy', 'visualConcept'] as const) {
+      const [system, user] = generationMessages(type, aGenerationInput({ brief, instructions: '  Make it shorter and mention "no added sugar"\n' }));
+
+      expect(user.content.split('\n\n').at(-1)).toBe(editorBlock('Make it shorter and mention "no added sugar"'));
+      expect(system.content).not.toContain('Make it shorter');
+    }
+  });
+
+  it("puts an editor's instructions beside the audit's findings on a regeneration", () => {
+    const recommendations = [{ text: 'Shorten the post', priority: 'high' as const }];
+    const feedback = { verdict: 'fail' as const, weightedScore: 55, flags: [aFlag('high')], recommendations };
+    const input = aGenerationInput<'shortCopy'>({ attempt: 2, previous: { content: aShortCopy(['x']), feedback }, instructions: 'More playful' });
+    const blocks = generationMessages('shortCopy', input)[1].content.split('\n\n');
+
+    expect(blocks.slice(-2)).toEqual(['Write a corrected version that fixes every finding and keeps what was good.', editorBlock('More playful')]);
+    expect(blocks.filter((b) => b.includes("Editor's instructions"))).toHaveLength(1);
+  });
+
+  it("tells an editor's regeneration of a version that passed its audit that it passed, and asks for a new version rather than a correction", () => {
+    const feedback = { verdict: 'conditional' as const, weightedScore: 74, flags: [aFlag('medium')], recommendations: [] };
+    const input = aGenerationInput<'copy'>({ previous: { content: aCopy(), feedback }, instructions: 'More playful' });
+    const blocks = generationMessages('copy', input)[1].content.split('\n\n');
+
+    expect(blocks).toContain('The current version passed its audit as conditional (score 74); an editor asked for a new one.');
+    expect(blocks.join('\n')).not.toContain('failed its compliance audit');
+    expect(blocks.slice(-2)).toEqual(['Write a new version that follows the instructions below, fixes any finding and keeps what was good.', editorBlock('More playful')]);
+  });
+
+  it('says nothing of an editor when the instructions are missing or blank', () => {
+    for (const instructions of [undefined, '', '   \n ']) {
+      const [, user] = generationMessages('copy', aGenerationInput<'copy'>({ brief, ...(instructions === undefined ? {} : { instructions }) }));
+      expect(user).toEqual({ role: 'user', content: `Campaign brief:\n${JSON.stringify(brief, null, 2)}` });
+    }
+  });
 });
 
 describe(auditMessages.name, () => {

@@ -34,7 +34,23 @@ function briefBlock(brief: CampaignBrief): string {
   return `Campaign brief:\n${JSON.stringify(brief, null, 2)}`;
 }
 
-/** Messages for one generation attempt, including the audit feedback on a regeneration. */
+/**
+ * An editor's instructions for this version, fenced so that they read as the editor's words, not
+ * as part of the brief; the brief's keyword rules still win, as the house rules say.
+ */
+function editorBlock(instructions: string): string {
+  return [
+    "Editor's instructions for this version (apply them; the brief's required and restricted keywords still hold):",
+    '"""',
+    instructions,
+    '"""',
+  ].join('\n');
+}
+
+/**
+ * Messages for one generation attempt: the audit feedback on a regeneration, then the editor's
+ * instructions when an editor asked for this version.
+ */
 export function generationMessages<T extends ArtifactType>(type: T, input: GenerationInput<T>): LlmMessage[] {
   const parts = [briefBlock(input.brief)];
   if (type === 'shortCopy') {
@@ -45,14 +61,19 @@ export function generationMessages<T extends ArtifactType>(type: T, input: Gener
     parts.push(`Approved long-form copy to stay consistent with:\n${JSON.stringify(input.reference.copy)}`);
   }
   if (input.previous) {
+    const { verdict, weightedScore, flags, recommendations } = input.previous.feedback;
+    // A failed audit (the compliance loop), or the version an editor wants rewritten, whatever its verdict.
+    const standing = verdict === 'fail' ? `Your previous version failed its compliance audit (score ${weightedScore}).` : `The current version passed its audit as ${verdict} (score ${weightedScore}); an editor asked for a new one.`;
     parts.push(
-      `Your previous version failed its compliance audit (score ${input.previous.feedback.weightedScore}).`,
+      standing,
       `Previous version:\n${JSON.stringify(input.previous.content)}`,
-      `Audit findings to fix:\n${JSON.stringify(input.previous.feedback.flags)}`,
-      `Recommendations:\n${input.previous.feedback.recommendations.map((r) => `- ${r.text}`).join('\n')}`,
-      'Write a corrected version that fixes every finding and keeps what was good.',
+      `Audit findings to fix:\n${JSON.stringify(flags)}`,
+      recommendations.length > 0 ? `Recommendations:\n${recommendations.map((r) => `- ${r.text}`).join('\n')}` : 'Recommendations: none',
+      verdict === 'fail' ? 'Write a corrected version that fixes every finding and keeps what was good.' : 'Write a new version that follows the instructions below, fixes any finding and keeps what was good.',
     );
   }
+  const instructions = input.instructions?.trim();
+  if (instructions) parts.push(editorBlock(instructions));
   return [
     { role: 'system', content: `${GENERATOR_ROLES[type]} ${RULES_OF_THE_HOUSE}` },
     { role: 'user', content: parts.join('\n\n') },

@@ -129,6 +129,22 @@ describe(`${offlineCopy.name}, ${offlineShortCopy.name} and ${offlineVisualConce
     expect(outside).toEqual([]);
   });
 
+  it('names the product and the objective of a free-form brief in whole phrases, in headlines of a readable length', () => {
+    const brief = {
+      objective: 'Drive 10,000 trial sign-ups in six weeks',
+      targetAudience: 'Urban commuters aged 25-40',
+      productDetails: 'Oatly-style oat cold brew in a recyclable can, 90 kcal, no added sugar',
+    };
+    const output = generate({ brief, selectedPlatforms: ['x'], platformLimits: CASES[0].input.platformLimits, attempt: 1 });
+    const texts = stringsOf(output);
+
+    for (const headline of output.copy.headlines) expect(headline.length).toBeGreaterThanOrEqual(40);
+    for (const headline of output.copy.headlines) expect(headline.length).toBeLessThanOrEqual(66);
+    expect(texts.filter((t) => /\bin an? (?:for|with|is|today)\b|\bin an?[:.]|\b10(?!,000)\b/.test(t))).toEqual([]);
+    expect(output.copy.bodyCopy.short).toMatch(/^Meet Oatly-style oat cold brew in a recyclable can, 90 kcal, no added sugar\. /);
+    expect(output.copy.toneNotes).toContain('to drive 10,000 trial sign-ups in six weeks');
+  });
+
   it('reuses the brand palette in every concept when the brief has one', () => {
     for (const { input } of CASES.filter(({ input }) => input.brief.brandPalette)) {
       const brand = input.brief.brandPalette ?? [];

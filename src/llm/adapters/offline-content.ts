@@ -3,10 +3,16 @@ import type {
   CopyOutput,
   Platform,
   ShortCopyOutput,
+  ShortCopyVariant,
+  VisualConcept,
   VisualConceptOutput,
 } from '@app/contracts';
 import type { GenerationInput } from '../../agents/agent';
-import { characterCount, wordCount } from '../../agents/text';
+import { characterCount } from '../../agents/text';
+import { offlineHeadlines } from './offline-headlines';
+import { readInstructions } from './offline-instructions';
+import { trimPhrase, upperFirst, withArticle } from './offline-phrases';
+import { rotate, Writer } from './offline-writer';
 
 /** The mistakes the offline model makes on a first attempt for this brief. */
 export interface OfflineMistakes {
@@ -39,131 +45,8 @@ export function offlineMistakes(brief: CampaignBrief, platforms: Platform[], lim
   };
 }
 
-const FILLERS = [
-  'It fits into the day without asking for attention.',
-  'Small choices add up to a difference you can see.',
-  'Every detail was tested with the people who use it most.',
-  'Nothing is hidden, and nothing is harder than it needs to be.',
-  'The result is simple to start with and easy to keep.',
-  'People notice the change in the first week.',
-  'It is built to last, and built to be enjoyed.',
-  'Setting it up takes minutes, not an afternoon.',
-];
-
-function words(text: string): string[] {
-  return text.trim().split(/\s+/).filter(Boolean);
-}
-
-/** The first words of `text`, at most `maxChars` long, cut at a word boundary. */
-function phrase(text: string, maxChars: number): string {
-  let out = '';
-  for (const word of words(text.replace(/[.!?]+$/, ''))) {
-    if ((out ? out.length + 1 : 0) + word.length > maxChars) break;
-    out = out ? `${out} ${word}` : word;
-  }
-  return out || text.slice(0, maxChars);
-}
-
-/** `text` up to `maxChars`, cut at the last clause boundary (comma, "who", "that", "and") that fits. */
-function clause(text: string, maxChars: number): string {
-  const plain = text.trim().replace(/[.!?]+$/, '');
-  if (plain.length <= maxChars) return plain;
-  const head = plain.slice(0, maxChars);
-  const cut = Math.max(...[',', ' who ', ' that ', ' and ', ' with '].map((m) => head.lastIndexOf(m)));
-  return cut > maxChars / 3 ? head.slice(0, cut).trim() : phrase(plain, maxChars);
-}
-
-/** The product's name: the first sentence up to its verb or first comma. */
-function productName(details: string): string {
-  const first = details.split(/[.!?]/)[0] ?? details;
-  const name = first.split(/\s+(?:is|are|was|helps|lets|makes)\s+|,|\s[-–—]\s/)[0]?.trim() || first;
-  return phrase(name, 40);
-}
-
-const STOPWORDS = new Set(['the', 'a', 'an', 'our', 'your', 'and', 'for', 'with', 'new']);
-
-function withArticle(word: string): string {
-  return /^[aeiou]/i.test(word) ? `an ${word}` : `a ${word}`;
-}
-
-function lowerFirst(text: string): string {
-  return text.charAt(0).toLowerCase() + text.slice(1);
-}
-
-function sentences(text: string): string[] {
-  return text.split(/(?<=[.!?])\s+/).map((s) => s.trim()).filter(Boolean).map((s) => (/[.!?]$/.test(s) ? s : `${s}.`));
-}
-
-/** Removes restricted phrases: the offline model never uses one. */
-function sanitize(text: string, brief: CampaignBrief): string {
-  let out = text;
-  for (const keyword of brief.constraints?.restrictedKeywords ?? []) {
-    const escaped = keyword.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    if (escaped) out = out.replace(new RegExp(escaped, 'giu'), '');
-  }
-  return out.replace(/\s{2,}/g, ' ').replace(/\s+([.,!?])/g, '$1').trim();
-}
-
-class Writer {
-  readonly product: string;
-  readonly audience: string;
-  readonly objective: string;
-  readonly tone: string;
-  private readonly pool: string[];
-
-  constructor(
-    readonly brief: CampaignBrief,
-    private readonly keywords: string[],
-  ) {
-    this.product = productName(brief.productDetails);
-    this.audience = lowerFirst(clause(brief.targetAudience, 60));
-    this.objective = lowerFirst(clause(brief.objective, 80));
-    this.tone = (brief.toneGuidelines ?? []).slice(0, 2).join(' and ') || 'warm';
-    this.pool = [
-      `${this.product} is made for ${this.audience}.`,
-      `The aim is simple: ${this.objective}.`,
-      `Everything here speaks in ${withArticle(this.tone)} voice.`,
-      ...sentences(brief.productDetails),
-      ...FILLERS,
-    ].map((s) => sanitize(s, brief));
-  }
-
-  keywordSentences(): string[] {
-    return this.keywords.map((k) => `${k.charAt(0).toUpperCase()}${k.slice(1)} is part of the promise.`);
-  }
-
-  /** Body copy of about `target` words, within [`min`, `max`] words. */
-  body(target: number, min: number, max: number, offset: number): string {
-    const out = [...this.keywordSentences()];
-    let count = out.reduce((sum, sentence) => sum + wordCount(sentence), 0);
-    for (let i = 0; count < target && i < this.pool.length * 4; i++) {
-      const next = this.pool[(i + offset) % this.pool.length];
-      const size = wordCount(next);
-      if (count + size > max) continue;
-      out.push(next);
-      count += size;
-    }
-    for (let i = 0; count < min && i < 1000; i++) {
-      const filler = words(FILLERS[(i + offset) % FILLERS.length]).slice(0, min - count);
-      out.push(`${filler.join(' ').replace(/[.!?]$/, '')}.`);
-      count += filler.length;
-    }
-    return out.join(' ');
-  }
-
-  hashtags(): string[] {
-    const name = words(this.product)
-      .map((w) => w.replace(/[^\p{L}\p{N}]/gu, ''))
-      .filter((w) => w.length > 1 && !STOPWORDS.has(w.toLowerCase()))
-      .map((w) => `${w.charAt(0).toUpperCase()}${w.slice(1)}`)
-      .join('');
-    const tags = name ? [`#${name.slice(0, 30)}`] : [];
-    return [...tags, '#NewLaunch'];
-  }
-}
-
 /** Word bounds of the long body: its 200-400 tier within the brief's bounds, or the brief's own when they do not overlap. */
-function longBodyRange(brief: CampaignBrief): { target: number; min: number; max: number } {
+function longBodyRange(brief: CampaignBrief): { min: number; max: number } {
   const { minWordCount, maxWordCount } = brief.constraints ?? {};
   let min = Math.max(200, minWordCount ?? 200);
   let max = Math.min(400, maxWordCount ?? 400);
@@ -171,64 +54,77 @@ function longBodyRange(brief: CampaignBrief): { target: number; min: number; max
     min = minWordCount ?? 1;
     max = maxWordCount ?? min + 100;
   }
-  return { target: Math.min(max, Math.max(min, 300)), min, max };
+  return { min, max };
 }
 
-/** Long-form copy for the brief; on a first attempt it may leave out a required keyword. */
+/** Where in its word range a body lands: the middle, or near an end when the editor asked for shorter or longer. */
+function targetIn(min: number, max: number, length: 'shorter' | 'longer' | undefined): number {
+  if (length === 'shorter') return Math.min(max, min + Math.round((max - min) * 0.1));
+  if (length === 'longer') return Math.max(min, max - Math.round((max - min) * 0.05));
+  return Math.round((min + max) / 2);
+}
+
+/** Long-form copy for the brief and the editor's instructions; on a first attempt it may leave out a required keyword. */
 export function offlineCopy(input: GenerationInput<'copy'>): CopyOutput {
   const { brief } = input;
+  const request = readInstructions(input.instructions);
   const required = brief.constraints?.requiredKeywords ?? [];
   const mistakes = offlineMistakes(brief, input.selectedPlatforms, input.platformLimits);
-  const keywords = !input.previous && mistakes.missingKeyword ? required.slice(1) : required;
-  const w = new Writer(brief, keywords);
-  const kw = keywords.length > 0 ? ` with ${keywords.join(', ')}` : '';
-  const headline = (text: string) => {
-    const cut = clause(text, 70);
-    return cut.length >= 40 ? cut : `${cut}, starting today`;
-  };
+  const w = new Writer(brief, !input.previous && mistakes.missingKeyword ? required.slice(1) : required, request);
+  const body = (min: number, max: number) => w.body(targetIn(min, max, request.length), min, max);
   const long = longBodyRange(brief);
   return {
-    headlines: [
-      headline(`${w.product} for ${clause(w.audience, 45)}`),
-      headline(`Meet ${w.product}${kw}: made to ${w.objective}`),
-      headline(`${w.tone.charAt(0).toUpperCase()}${w.tone.slice(1)} by design: ${w.product}`),
-    ].map((h) => sanitize(h, brief)),
-    bodyCopy: {
-      short: w.body(75, 50, 100, 0),
-      medium: w.body(150, 100, 200, 2),
-      long: w.body(long.target, long.min, long.max, 4),
-    },
-    ctas: [`Try ${w.product} today${kw}`, 'See how it works', `Join ${clause(w.audience, 40)}`].map((c) => sanitize(phrase(c, 80), brief)),
-    toneNotes: sanitize(`Written in ${withArticle(w.tone)} voice for ${w.audience}.`, brief),
+    headlines: offlineHeadlines(w),
+    bodyCopy: { short: body(50, 100), medium: body(100, 200), long: body(long.min, long.max) },
+    ctas: w.ctas(),
+    toneNotes: w.toneNotes(),
   };
+}
+
+/** Post `i` of three: the requested lines and keywords always, then as much of the rest as the platform's limit allows. */
+function post(w: Writer, i: number, limit: number, hashtags: string[]): string {
+  const slots = w.slots(w.product.length <= 32 ? w.product : w.shortProduct, w.shortAudience);
+  const hook = rotate([w.opening(), ...w.kit.hooks(slots).slice(1)], w.request.variation)[i];
+  const fillers = w.fillers();
+  const extras = {
+    shorter: [],
+    normal: [[w.details[0]], [fillers[0], fillers[1]], [w.details[1] ?? fillers[2]]][i],
+    longer: [w.details[0], w.details[1], fillers[i], fillers[i + 3], fillers[i + 6]],
+  }[w.request.length ?? 'normal'].filter((s): s is string => !!s && w.allowed(s));
+  const said = w.allowed(hook) ? hook : '';
+  const keywords = w.keywordLine(said);
+  // The hook is kept whatever the limit when it says a required keyword the keyword line then leaves out.
+  const hookSaysKeyword = said !== '' && keywords !== w.keywordLine();
+  const tags = hashtags.join(' ');
+  const order = [hook, ...w.requestedLines(), keywords, ...extras, w.ctaLine(), tags].filter((s): s is string => !!s);
+  const kept = new Set([...(hookSaysKeyword ? [said] : []), ...w.requestedLines(), ...(keywords ? [keywords] : [])]);
+  const render = () => order.filter((s) => kept.has(s)).join(' ');
+  for (const piece of [said, w.ctaLine(), tags, ...extras].filter((s) => s && w.allowed(s) && !kept.has(s))) {
+    kept.add(piece);
+    if (characterCount(w.sanitize(render())) > limit) kept.delete(piece);
+  }
+  return w.sanitize(render());
 }
 
 /** Posts for every selected platform; on a first attempt one may run over its platform's limit. */
 export function offlineShortCopy(input: GenerationInput<'shortCopy'>): ShortCopyOutput {
   const { brief, selectedPlatforms, platformLimits } = input;
-  const w = new Writer(brief, brief.constraints?.requiredKeywords ?? []);
+  const w = new Writer(brief, brief.constraints?.requiredKeywords ?? [], readInstructions(input.instructions));
   const mistakes = offlineMistakes(brief, selectedPlatforms, platformLimits);
   const tightest = [...selectedPlatforms].sort((a, b) => platformLimits[a] - platformLimits[b])[0];
-  const hooks = [`New: ${w.product}.`, `Made for ${w.audience}.`, `Ready to ${w.objective}?`];
   const hashtags = w.hashtags();
-  return {
-    platforms: selectedPlatforms.map((platform) => ({
-      platform,
-      variants: hooks.map((hook, i) => {
-        const limit = platformLimits[platform];
-        // The longest version that fits the platform; the model never cuts a post mid-word.
-        const tags = hashtags.join(' ');
-        const versions = [[hook, ...w.keywordSentences(), tags], [hook, ...w.keywordSentences()], [w.keywordSentences().join(' ') || hook]];
-        const fitting = versions.map((v) => sanitize(v.join(' '), brief)).find((v) => characterCount(v) <= limit);
-        let text = fitting ?? sanitize(versions[2].join(' '), brief);
-        if (!input.previous && mistakes.overLimitPost && platform === tightest && i === 0) {
-          text = `${text} ${w.body(limit, limit, limit * 2, 1)}`;
-        }
-        const count = characterCount(text);
-        return { text, characterCount: count, overLimit: count > limit, hashtags };
-      }),
-    })),
+  const variant = (platform: Platform, i: number): ShortCopyVariant => {
+    const limit = platformLimits[platform];
+    let text = post(w, i, limit, hashtags);
+    if (!input.previous && mistakes.overLimitPost && platform === tightest && i === 0) {
+      // The mistake: the post goes on past the limit (it is flagged, never cut).
+      const more = w.pool();
+      for (let j = 0; characterCount(text) <= limit && j < 500; j++) text = `${text} ${more[j % more.length]}`;
+    }
+    const count = characterCount(text);
+    return { text, characterCount: count, overLimit: count > limit, hashtags };
   };
+  return { platforms: selectedPlatforms.map((platform) => ({ platform, variants: [0, 1, 2].map((i) => variant(platform, i)) })) };
 }
 
 const DEFAULT_PALETTES = [
@@ -238,32 +134,63 @@ const DEFAULT_PALETTES = [
   ['#3C096C', '#C77DFF', '#F5F3FF'],
 ];
 
-/** Two poster concepts, reusing the brand palette when there is one. */
+const LONGER_SCENES = [
+  'Soft shadows and a little empty space keep the eye on the product, and the palette carries the brand.',
+  'The light is natural, the styling unforced, and the product stays readable at a glance.',
+];
+
+/** A concept's description with what the editor asked for: shorter or longer, a focus, a phrase, a theme. */
+function describe(w: Writer, scene: string, i: 0 | 1): string {
+  const { focus, include, theme, length } = w.request;
+  const setting = theme && w.themeIsSetting();
+  const base = i === 1 && setting ? `${upperFirst(w.shortAudience)} with ${w.product} ${theme}, the product in focus.` : scene;
+  const lastClause = base.lastIndexOf(', ');
+  const parts = [length === 'shorter' && lastClause > 0 ? `${base.slice(0, lastClause)}.` : base];
+  if (i === 0 && focus) parts.push(`The composition puts ${focus} front and centre.`);
+  if (i === 0 && include[0]) parts.push(`The line “${include[0]}” sits under the headline.`);
+  if (i === 1 && theme && !setting) parts.push(`The scene is built around ${theme}.`);
+  if (length === 'longer') parts.push(LONGER_SCENES[i]);
+  return w.sanitize(parts.filter((p) => w.allowed(p) || p === parts[0]).join(' '));
+}
+
+/** Two poster concepts in the voice the brief or the editor asks for, reusing the brand palette when there is one. */
 export function offlineVisualConcept(input: GenerationInput<'visualConcept'>): VisualConceptOutput {
   const { brief } = input;
-  const w = new Writer(brief, []);
+  const w = new Writer(brief, [], readInstructions(input.instructions));
+  const { focus, theme } = w.request;
   const brand = (brief.brandPalette ?? []).filter((c) => /^#[0-9A-Fa-f]{6}$/.test(c));
-  const seeded = DEFAULT_PALETTES[seedOf(brief) % DEFAULT_PALETTES.length];
-  const palette = brand.length > 0 ? brand : seeded;
-  const mood = [w.tone, 'confident'];
-  return {
-    concepts: [
-      {
-        name: 'Hero close-up',
-        description: sanitize(`A close-up of ${w.product} in natural light, with the headline above it.`, brief),
-        mood,
-        palette,
-        layout: { headlineZone: 'top third', focalArea: 'centre, product close-up', ctaPlacement: 'bottom right button' },
-        altText: sanitize(`Poster showing ${w.product} up close, inviting ${w.audience} to ${w.objective}, in ${withArticle(w.tone)} mood.`, brief),
+  const palette = brand.length > 0 ? brand : DEFAULT_PALETTES[seedOf(brief) % DEFAULT_PALETTES.length];
+  const mood = [...new Set([...w.toneWords, ...w.kit.mood])].slice(0, 4);
+  const cta = w.request.cta ? ` reading “${w.request.cta}”` : '';
+  const slots = w.slots(w.product, w.shortAudience);
+  const where = theme && w.themeIsSetting() ? theme : 'in an everyday scene';
+  const concepts: VisualConcept[] = [
+    {
+      name: focus ? `Spotlight: ${trimPhrase(focus, 40)}` : w.kit.names[0],
+      description: describe(w, w.kit.hero(slots), 0),
+      mood,
+      palette,
+      layout: {
+        headlineZone: 'top third',
+        focalArea: focus ? `centre, ${focus}` : 'centre, product close-up',
+        ctaPlacement: `bottom right button${cta}`,
       },
-      {
-        name: 'Everyday moment',
-        description: sanitize(`${w.audience} using ${w.product} in an everyday scene, the product in focus.`, brief),
-        mood: [...mood, 'relaxed'],
-        palette: [...palette].reverse(),
-        layout: { headlineZone: 'left column', focalArea: 'right two thirds, people in use', ctaPlacement: 'bottom banner' },
-        altText: sanitize(`Poster of ${w.audience} enjoying ${w.product} at home, encouraging viewers to ${w.objective}, in a relaxed mood.`, brief),
-      },
-    ],
-  };
+      altText: `A close-up poster of ${w.product}${focus ? `, with ${focus} in focus` : ''}, for a campaign ${w.purpose}, in ${withArticle(mood[0])} mood.`,
+    },
+    {
+      name: w.kit.names[1],
+      description: describe(w, w.kit.moment(slots), 1),
+      mood: [...new Set([...mood, 'relaxed'])],
+      palette: [...palette].reverse(),
+      layout: { headlineZone: 'left column', focalArea: 'right two thirds, people in use', ctaPlacement: `bottom banner${cta}` },
+      altText: `A poster of ${w.shortAudience} with ${w.product} ${where}, for a campaign ${w.purpose}, in ${withArticle(mood.at(-1) ?? 'relaxed')} mood.`,
+    },
+  ];
+  const clean = (c: VisualConcept): VisualConcept => ({
+    ...c,
+    name: w.sanitize(c.name),
+    altText: w.sanitize(c.altText),
+    mood: c.mood.filter((m) => w.allowed(m)),
+  });
+  return { concepts: concepts.map(clean) };
 }
