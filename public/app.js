@@ -1,6 +1,10 @@
 // Live progress page: starts a run from the brief form and follows its events over Socket.IO, or
 // over REST + Server-Sent Events when WebSockets are unavailable (or the URL says ?transport=sse).
+// Once a run has ended, editor.js shows its campaign; a regeneration it asks for runs and shows here.
+import { authHeaders, campaignPath, problemOf, token } from './api.js';
+import { hideEditor, initEditor, setRunActive, showCampaign } from './editor.js';
 import { readFrames } from './event-stream.js';
+import { clearFieldErrors, fieldError } from './forms.js';
 import { artifactPlaceholder, auditReport, el, renderArtifact, swatches, timelineItem, verdictItem } from './render.js';
 
 const $ = (id) => document.getElementById(id);
@@ -13,12 +17,11 @@ const LABELS = {
   restrictedKeywords: 'Restricted keywords', executionMode: 'Execution mode', selectedPlatforms: 'Platforms', token: 'Access token',
 };
 
-const state = { transport: 'connecting', socket: null, authRejected: false, runId: null, lastSeq: 0, startMs: 0, active: false, stream: null };
+// `regeneration`: the artifact type when the run followed is a regeneration, else null.
+const state = { transport: 'connecting', socket: null, authRejected: false, runId: null, regeneration: null, lastSeq: 0, startMs: 0, active: false, stream: null };
 
 // ---- Access token: sessionStorage only, so it dies with the tab. ----
 $('token').value = sessionStorage.getItem('token') ?? '';
-const token = () => $('token').value.trim();
-const authHeaders = (headers = {}) => (token() ? { ...headers, Authorization: `Bearer ${token()}` } : headers);
 $('token').addEventListener('change', () => {
   if (token()) sessionStorage.setItem('token', token());
   else sessionStorage.removeItem('token');
@@ -122,43 +125,63 @@ $('brief-form').addEventListener('submit', async (submit) => {
   if (state.active) return;
   clearErrors();
   $('start').disabled = true;
-  try {
-    const request = readForm();
-    if (state.transport !== 'sse' && !(await whenConnected())) {
-      if (state.authRejected) return showErrors({ code: 'UNAUTHORIZED', message: 'A valid access token is required' });
-      fallBackToSse('the socket is unavailable');
-    }
-    if (state.transport === 'sse') await startOverRest(request);
-    else await startOverSocket(request);
-  } catch (error) {
-    showErrors({ code: 'NETWORK_ERROR', message: `The server could not be reached (${error.message})` });
-  } finally {
-    $('start').disabled = state.active;
-  }
+  const request = readForm();
+  const error = await startRun({ message: 'run:start', payload: request, path: '/api/runs', body: request });
+  if (error) showErrors(error);
+  $('start').disabled = state.active;
 });
 
-function startOverSocket(request) {
+/** Regenerates one artifact of the campaign (editor.js asks): a run like any other, followed on this page. */
+function startRegeneration(campaignId, artifactType, input) {
+  return startRun({
+    message: 'run:regenerate',
+    payload: { campaignId, artifactType, ...input },
+    path: `/api${campaignPath(campaignId, 'artifacts', artifactType, 'regenerate')}`,
+    body: input,
+    regeneration: artifactType,
+  });
+}
+
+/**
+ * Starts a run over the transport in use: the socket `message` with `payload` (the socket then
+ * follows the run), or POST `path` with `body` and the event stream. Resolves to the error, if any.
+ */
+async function startRun({ message, payload, path, body, regeneration = null }) {
+  if (state.active) return { code: 'RUN_ACTIVE', message: 'A run is in progress on this page; wait for its end or cancel it' };
+  try {
+    if (state.transport !== 'sse' && !(await whenConnected())) {
+      if (state.authRejected) return { code: 'UNAUTHORIZED', message: 'A valid access token is required' };
+      fallBackToSse('the socket is unavailable');
+    }
+    return state.transport === 'sse' ? await startOverRest(path, body, regeneration) : await startOverSocket(message, payload, regeneration);
+  } catch (error) {
+    return { code: 'NETWORK_ERROR', message: `The server could not be reached (${error.message})` };
+  }
+}
+
+function startOverSocket(message, payload, regeneration) {
   return new Promise((resolve) => {
     // beginRun runs inside the ack callback: events that follow the ack in the same packet batch must find the run.
-    state.socket.timeout(10_000).emit('run:start', request, (err, ack) => {
-      if (err) showErrors({ code: 'TIMEOUT', message: 'The server did not answer' });
-      else if (!ack.ok) showErrors(ack.error);
-      else beginRun(ack.runId);
-      resolve();
+    state.socket.timeout(10_000).emit(message, payload, (err, ack) => {
+      if (err) return resolve({ code: 'TIMEOUT', message: 'The server did not answer' });
+      if (!ack.ok) return resolve(ack.error);
+      beginRun(ack.runId, regeneration);
+      resolve(undefined);
     });
   });
 }
 
-async function startOverRest(request) {
-  const response = await fetch('/api/runs', {
+async function startOverRest(path, body, regeneration) {
+  const response = await fetch(path, {
     method: 'POST',
     headers: authHeaders({ 'Content-Type': 'application/json', Accept: 'application/json' }),
-    body: JSON.stringify(request),
+    body: JSON.stringify(body),
   });
-  if (!response.ok) return showErrors(await problemOf(response));
+  if (!response.ok) return problemOf(response);
   const { runId } = await response.json();
-  beginRun(runId);
+  beginRun(runId, regeneration);
   followStream(runId);
+  return undefined;
 }
 
 $('cancel').addEventListener('click', async () => {
@@ -177,16 +200,21 @@ $('cancel').addEventListener('click', async () => {
 });
 
 // ---- Following a run ----
-function beginRun(runId) {
-  Object.assign(state, { runId, lastSeq: 0, startMs: 0, active: true });
+/** A regeneration keeps what the page shows of its campaign; a run of a new campaign starts afresh. */
+function beginRun(runId, regeneration = null) {
+  Object.assign(state, { runId, regeneration, lastSeq: 0, startMs: 0, active: true });
   $('run-id').textContent = runId;
   $('timeline').replaceChildren();
-  $('verdicts').replaceChildren();
-  $('audit-reports').replaceChildren();
-  document.querySelectorAll('[data-artifact]').forEach((card) => {
-    delete card.dataset.version;
-    artifactPlaceholder(card, 'waiting', 'Waiting…');
-  });
+  if (!regeneration) {
+    hideEditor();
+    $('verdicts').replaceChildren();
+    $('audit-reports').replaceChildren();
+    document.querySelectorAll('[data-artifact]').forEach((card) => {
+      delete card.dataset.version;
+      artifactPlaceholder(card, 'waiting', 'Waiting…');
+    });
+  }
+  setRunActive(true);
   setStatus('Queued', false);
   $('start').disabled = true;
   $('cancel').disabled = false;
@@ -242,9 +270,14 @@ async function finish(event) {
   state.active = false;
   state.stream?.abort();
   setStatus(event.state, true);
+  setRunActive(false);
   $('cancel').disabled = true;
   $('start').disabled = false;
   notice('');
+  // A regeneration made one artifact's next version: the campaign says which versions are active now.
+  if (state.regeneration) {
+    return showCampaign(event.campaignId, { cards: true, regeneration: { runId: event.runId, artifactType: state.regeneration, status: event.state } });
+  }
   const run = await loadRun(event.runId);
   if (event.runId !== state.runId) return; // a newer run has started meanwhile
   if (!run) return notice(`Could not load the results from /api/runs/${event.runId}.`);
@@ -254,6 +287,7 @@ async function finish(event) {
     else if (card.dataset.status !== 'failed') artifactPlaceholder(card, 'absent', 'Not produced by this run.');
   });
   $('audit-reports').replaceChildren(el('h3', {}, 'Final audit reports'), ...run.auditReports.map(auditReport));
+  await showCampaign(event.campaignId);
 }
 
 async function loadRun(runId) {
@@ -290,17 +324,8 @@ function notice(text) {
   $('notice').textContent = text;
 }
 
-async function problemOf(response) {
-  const problem = await response.json().catch(() => ({}));
-  return { code: problem.code ?? `HTTP_${response.status}`, message: problem.detail ?? problem.title ?? response.statusText, details: problem.errors };
-}
-
 function clearErrors() {
-  $('form-errors').hidden = true;
-  $('form-errors').replaceChildren();
-  document.querySelectorAll('.field-error').forEach((node) => node.remove());
-  document.querySelectorAll('[data-field].invalid').forEach((field) => field.classList.remove('invalid'));
-  document.querySelectorAll('[aria-invalid]').forEach((input) => input.removeAttribute('aria-invalid'));
+  clearFieldErrors($('brief-form'));
 }
 
 /** Shows an ack error or problem detail; each invalid field (e.g. `campaign.brief.objective`) is named next to its input. */
@@ -310,12 +335,8 @@ function showErrors(error) {
   const details = error.details ?? (error.code === 'UNAUTHORIZED' ? [{ field: 'token', message: error.message }] : []);
   const items = details.map(({ field, message }) => {
     const key = String(field).split('.').filter((part) => !/^\d+$/.test(part)).pop();
-    const wrapper = document.querySelector(`[data-field="${CSS.escape(key ?? '')}"]`);
-    if (wrapper) {
-      wrapper.classList.add('invalid');
-      wrapper.append(el('p', { class: 'field-error' }, message));
-      wrapper.querySelector('input, textarea')?.setAttribute('aria-invalid', 'true');
-    }
+    const wrapper = $('brief-form').querySelector(`[data-field="${CSS.escape(key ?? '')}"]`);
+    if (wrapper) fieldError(wrapper, message);
     return el('li', { 'data-error-field': field }, el('strong', {}, LABELS[key] ?? field), `: ${message}`);
   });
   const summary = details.length ? `The server rejected the request (${error.code}):` : `${error.code}: ${error.message}`;
@@ -329,6 +350,7 @@ $('brandPalette').addEventListener('input', () => {
   $('palette-preview').replaceChildren(swatches(colours));
 });
 document.querySelectorAll('[data-artifact]').forEach((card) => artifactPlaceholder(card, 'waiting', 'Start a run to generate.'));
+initEditor({ startRegeneration });
 if (new URLSearchParams(location.search).get('transport') === 'sse') fallBackToSse('requested by ?transport=sse');
 else if (typeof io !== 'function') fallBackToSse('the Socket.IO client did not load');
 else connectSocket();

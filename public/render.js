@@ -2,6 +2,7 @@
 // and attributes set one by one (never innerHTML), so generated copy cannot inject markup.
 
 const TITLES = { copy: 'Long-form copy', shortCopy: 'Social posts', visualConcept: 'Visual concepts' };
+const FEEDBACK_EXCERPT = 90;
 const HEX = /^#[0-9a-f]{6}$/i;
 
 /** Creates an element: `attrs` are attributes (data-*, class…), `children` strings or nodes. */
@@ -16,6 +17,9 @@ export function el(tag, attrs = {}, ...children) {
   }
   return node;
 }
+
+/** The artifact type's title, e.g. "Social posts". */
+export const titleOf = (type) => TITLES[type] ?? type;
 
 /** Seconds since `startMs`, e.g. "+1.42 s". */
 function since(timestamp, startMs) {
@@ -50,13 +54,16 @@ export function renderArtifact(card, version) {
     'header',
     {},
     el('h3', {}, TITLES[version.type]),
-    el('span', { class: 'tag' }, `v${version.versionNumber ?? version.attempt} · attempt ${version.attempt}`),
+    // A version shown live, from its event, has no number yet: the store gives it one.
+    el('span', { class: 'tag' }, version.versionNumber ? `v${version.versionNumber} · attempt ${version.attempt}` : `attempt ${version.attempt}`),
     el('span', { class: `verdict ${verdict}`, 'data-verdict': verdict }, verdict),
     version.failedAudit ? el('span', { class: 'verdict fail' }, 'still failing') : null,
   );
   const body = { copy: copyBody, shortCopy: shortCopyBody, visualConcept: visualBody }[version.type](version.content);
   card.dataset.status = 'ready';
   card.dataset.version = String(version.attempt);
+  if (version.versionNumber) card.dataset.versionNumber = String(version.versionNumber);
+  else delete card.dataset.versionNumber;
   card.replaceChildren(header, body);
 }
 
@@ -173,4 +180,34 @@ export function auditReport(report) {
     report.flags.length ? el('ul', { class: 'flags' }, report.flags.map((f) => el('li', { class: `sev-${f.severity}` }, `${f.severity} · ${f.category}: ${f.description}`))) : null,
     report.recommendations.length ? el('ul', { class: 'recs' }, report.recommendations.map((r) => el('li', {}, `${r.priority}: ${r.text}`))) : null,
   );
+}
+
+/** One row of an artifact's version history (`VersionSummary`), with "Make active" unless it is the active one. */
+export function versionItem(type, version) {
+  const verdict = version.auditVerdict ?? 'unaudited';
+  const label = `${TITLES[type]} v${version.versionNumber}`;
+  const feedback = version.feedback
+    ? el('p', { class: 'feedback', title: version.feedback }, `“${excerpt(version.feedback)}”`)
+    : el('p', { class: 'feedback muted' }, version.attempt > 1 ? `Rewritten after a failed audit (attempt ${version.attempt})` : 'From the brief');
+  return el(
+    'li',
+    { 'data-version': version.versionNumber, 'data-active': version.active ? 'true' : 'false', 'aria-current': version.active ? 'true' : undefined, class: version.active ? 'version active' : 'version' },
+    el(
+      'div',
+      { class: 'version-line' },
+      el('strong', { class: 'version-number' }, `v${version.versionNumber}`),
+      el('span', { class: `verdict ${verdict}`, 'data-verdict': verdict }, verdict),
+      version.failedAudit ? el('span', { class: 'verdict fail' }, 'still failing') : null,
+      el('span', { class: 'score', title: 'Weighted audit score' }, typeof version.weightedScore === 'number' ? version.weightedScore.toFixed(1) : '–'),
+      version.active ? el('span', { class: 'tag active-marker' }, 'active') : null,
+      el('time', { class: 'when', datetime: version.createdAt }, new Date(version.createdAt).toLocaleTimeString()),
+    ),
+    feedback,
+    version.active ? null : el('button', { type: 'button', class: 'small', 'data-activate': version.versionNumber, 'aria-label': `Make active: ${label}` }, 'Make active'),
+  );
+}
+
+function excerpt(text) {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > FEEDBACK_EXCERPT ? `${flat.slice(0, FEEDBACK_EXCERPT - 1).trimEnd()}…` : flat;
 }

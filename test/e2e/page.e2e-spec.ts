@@ -6,15 +6,14 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { createApp } from '../../src/app.factory';
 import { loadConfig } from '../../src/config/load-config';
+import { ARTIFACTS, campaignOf, expectResultsRendered, expectWholeStream, fillBrief, listedVersions, regenerateFromPage, revealVersion, timeline, waitForEnd, waitForNotice } from '../support/page-driver';
 
 /**
  * The live progress page (public/) in real headless Chromium against the real app (offline model,
  * SQLite in a temp dir): a run over Socket.IO to its end, cancel, resume after a dropped socket,
- * the REST + SSE fallback, and validation errors shown by the form.
+ * the editor loop (regenerate with feedback, versions, make active, approve), the REST + SSE
+ * fallback, and validation errors shown by the form.
  */
-
-const TERMINAL_TIMEOUT_MS = 15_000;
-const ARTIFACTS = ['copy', 'shortCopy', 'visualConcept'] as const;
 
 /** Records the page's WebSocket objects so a test can drop the connection from the page side. */
 const RECORD_WEBSOCKETS = `(() => {
@@ -24,28 +23,6 @@ const RECORD_WEBSOCKETS = `(() => {
     constructor(...args) { super(...args); window.__sockets.push(this); }
   };
 })();`;
-
-interface Brief {
-  name: string;
-  objective: string;
-  targetAudience: string;
-  productDetails: string;
-  toneGuidelines: string;
-  brandPalette: string;
-  requiredKeywords: string;
-  restrictedKeywords: string;
-}
-
-const BRIEF: Brief = {
-  name: 'Oat cold brew launch',
-  objective: 'Get commuters to try the new oat-milk cold brew in its launch month',
-  targetAudience: 'Office workers aged 25-40 who buy coffee on the way to work',
-  productDetails: 'Cold brew steeped for 18 hours, blended with oat milk, sold in 330 ml recyclable cans.',
-  toneGuidelines: 'upbeat, concise',
-  brandPalette: '#3E2723, #FFF8E1',
-  requiredKeywords: 'oat',
-  restrictedKeywords: 'cheap',
-};
 
 describe('Live progress page (headless Chromium)', () => {
   let app: NestExpressApplication;
@@ -86,59 +63,6 @@ describe('Live progress page (headless Chromium)', () => {
     if (options.initScript) await page.addInitScript(options.initScript);
     await page.goto((options.base ?? baseUrl) + path);
     return { page, errors };
-  }
-
-  async function fillBrief(page: Page, brief: Partial<Brief> = {}, mode: 'parallel' | 'sequential' = 'parallel', platforms = ['x', 'instagram', 'linkedin']) {
-    for (const [field, value] of Object.entries({ ...BRIEF, ...brief })) await page.fill(`#${field}`, value);
-    await page.check(`input[name="executionMode"][value="${mode}"]`);
-    for (const platform of ['x', 'threads', 'instagram', 'linkedin', 'facebook']) {
-      await page.setChecked(`input[name="platform"][value="${platform}"]`, platforms.includes(platform));
-    }
-  }
-
-  async function waitForEnd(page: Page): Promise<string> {
-    await page.waitForSelector('#run-status[data-terminal]', { timeout: TERMINAL_TIMEOUT_MS });
-    return (await page.textContent('#run-status'))!.trim();
-  }
-
-  /** The timeline's seq numbers and states, in page order. */
-  async function timeline(page: Page): Promise<{ seqs: number[]; states: string[] }> {
-    const items = page.locator('#timeline li');
-    const seqs: number[] = [];
-    const states: string[] = [];
-    for (let i = 0; i < (await items.count()); i++) {
-      seqs.push(Number(await items.nth(i).getAttribute('data-seq')));
-      states.push((await items.nth(i).getAttribute('data-state'))!);
-    }
-    return { seqs, states };
-  }
-
-  /** One of each seq from 1, Queued first, exactly one terminal state, last. */
-  function expectWholeStream({ seqs, states }: { seqs: number[]; states: string[] }, terminal: string) {
-    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
-    expect(states[0]).toBe('Queued');
-    expect(states.at(-1)).toBe(terminal);
-    expect(states.filter((s) => ['Completed', 'PartiallyCompleted', 'Failed', 'Cancelled'].includes(s))).toHaveLength(1);
-  }
-
-  /** The three artifact cards rendered, and the audit verdicts and final reports shown. */
-  async function expectResultsRendered(page: Page, platforms: string[]) {
-    for (const type of ARTIFACTS) await page.waitForSelector(`[data-artifact="${type}"][data-status="ready"]`, { timeout: 5_000 });
-    expect(await page.locator('[data-artifact="copy"] .headlines li').count()).toBeGreaterThanOrEqual(3);
-    expect(await page.locator('[data-artifact="copy"] .chips li').count()).toBeGreaterThanOrEqual(3);
-    const shown = await page.locator('[data-artifact="shortCopy"] [data-platform]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-platform')));
-    expect(shown).toEqual(platforms);
-    expect(await page.locator('[data-artifact="shortCopy"] .post .count').first().textContent()).toMatch(/^\d+ chars$/);
-    expect(await page.locator('[data-artifact="visualConcept"] .concept').count()).toBeGreaterThanOrEqual(2);
-    expect(await page.locator('[data-artifact="visualConcept"] .swatch').count()).toBeGreaterThan(0);
-    expect(await page.locator('[data-artifact="visualConcept"] .alt').first().textContent()).toMatch(/^Alt text: .+/);
-    expect(await page.locator('#verdicts li').count()).toBe(3);
-    for (const type of ARTIFACTS) {
-      expect(await page.locator(`#verdicts [data-verdict-for="${type}"] .verdict`).textContent()).toMatch(/^(pass|conditional|fail)$/);
-    }
-    await page.waitForSelector('#audit-reports [data-report]');
-    const reported = await page.locator('#audit-reports [data-report]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-report')));
-    expect(new Set(reported)).toEqual(new Set(ARTIFACTS));
   }
 
   it('is served under a Content-Security-Policy that allows no inline script, and so is the OpenAPI UI, with no violation in the browser', async () => {
@@ -185,7 +109,7 @@ describe('Live progress page (headless Chromium)', () => {
     expect(errors).toEqual([]);
   });
 
-  it('starts another run from the same page and cancels it while it is generating', async () => {
+  it('starts another run from the same page, cancels it while it is generating, and approves what it made only with an override', async () => {
     const { page, errors } = await open();
     await page.waitForSelector('#transport[data-transport="socket"]');
     await fillBrief(page, { name: 'First run' });
@@ -199,6 +123,7 @@ describe('Live progress page (headless Chromium)', () => {
     await page.waitForFunction(`document.getElementById('run-id').textContent !== ${JSON.stringify(firstRunId)}`);
     await page.waitForSelector('#timeline li[data-state="GeneratingCopy"][data-phase="started"]');
     expect(await page.locator(`#timeline li[data-state="${first}"]`).count()).toBe(0); // the first run's timeline was cleared
+    expect(await page.isHidden('#editor-panel')).toBe(true); // and its campaign's panel hidden
     await page.click('#cancel');
 
     expect(await waitForEnd(page)).toBe('Cancelled');
@@ -206,7 +131,27 @@ describe('Live progress page (headless Chromium)', () => {
     expect(await page.isDisabled('#cancel')).toBe(true);
     // Not every generator ran: the cards that did not produce say so.
     await page.waitForSelector('[data-artifact="visualConcept"][data-status="absent"]');
-    expect(errors).toEqual([]);
+
+    // Without a visual concept the campaign cannot be approved as it is: the page names what blocks it, an override needs a reason.
+    await page.waitForSelector('#editor-panel:not([hidden]) #approve:not([disabled])');
+    const cancelled = await campaignOf(page, baseUrl);
+    expect(cancelled.campaign).toMatchObject({ name: 'Second run', status: 'cancelled' });
+    await page.click('#approve');
+    await page.waitForSelector('#approval-blocked:not([hidden])');
+    const reasons = await page.locator('#approval-reasons [data-blocked]').evaluateAll((nodes) => nodes.map((n) => [n.getAttribute('data-blocked'), n.textContent]));
+    expect(reasons.map(([type]) => type)).toEqual(ARTIFACTS.filter((type) => cancelled.activeArtifacts[type]?.auditVerdict !== 'pass'));
+    expect(reasons).toContainEqual(['visualConcept', 'Visual concepts: it has no active version']);
+    expect(await page.evaluate('document.activeElement.id')).toBe('override-reason');
+    await page.click('#approve-override');
+    expect(await page.textContent('[data-field="override.reason"].invalid .field-error')).toBe('Give the reason to approve anyway.');
+    await page.fill('#override-reason', 'The brand team supplies the visuals for this one');
+    await page.click('#approve-override');
+    await page.waitForSelector('#campaign-status[data-status="approved"]');
+    expect(await page.isHidden('#approval-blocked')).toBe(true);
+    expect(await page.textContent('#approval-info')).toMatch(/^Approved by anonymous at .+, with an override: “The brand team supplies the visuals for this one”\.$/);
+    expect((await campaignOf(page, baseUrl)).campaign.approval).toMatchObject({ override: { reason: 'The brand team supplies the visuals for this one' } });
+    // Expected noise: the blocked approval's 409.
+    expect(errors.filter((e) => !/status of 409/.test(e))).toEqual([]);
   });
 
   it('resumes after the WebSocket drops mid-run: re-subscribes after the last seq, no gap, no duplicate', async () => {
@@ -238,6 +183,106 @@ describe('Live progress page (headless Chromium)', () => {
     expect(errors).toEqual([]);
   });
 
+  it('lets an editor regenerate an artifact with feedback, browse its versions, make the previous one active and approve the campaign', async () => {
+    // One short-copy version a page, so that the list needs "More versions".
+    const context = await browser.newContext();
+    contexts.push(context);
+    await context.route(/\/artifacts\/shortCopy\/versions\?/, (route) => route.continue({ url: route.request().url().replace(/pageSize=\d+/, 'pageSize=1') }));
+    const { page, errors } = await open('/', { context });
+    await page.waitForSelector('#transport[data-transport="socket"]');
+    expect(await page.isHidden('#editor-panel')).toBe(true);
+    await fillBrief(page, { name: 'Editor loop' });
+    await page.click('#start');
+    expect(['Completed', 'PartiallyCompleted']).toContain(await waitForEnd(page));
+
+    // Once the run has ended: the campaign, its status and each artifact's versions.
+    await page.waitForSelector('#editor-panel:not([hidden]) [data-versions-for="shortCopy"] [data-version]');
+    const first = await campaignOf(page, baseUrl);
+    expect(await page.textContent('#campaign-name')).toBe('Editor loop');
+    expect(await page.getAttribute('#campaign-status', 'data-status')).toBe(first.campaign.status);
+    for (const type of ['copy', 'visualConcept'] as const) expect((await listedVersions(page, type)).active).toBe(first.activeArtifacts[type]!.versionNumber);
+    const previous = first.activeArtifacts.shortCopy!.versionNumber;
+    const linkedinPosts = () => page.locator('[data-artifact="shortCopy"] [data-platform="linkedin"] .post p').allTextContents();
+    const keptPosts = await linkedinPosts();
+
+    // Regenerate the X posts only, with feedback: its own live timeline, the card rewritten while it runs.
+    const regenerating = page.evaluate<boolean>(`new Promise((resolve) => {
+      const observer = new MutationObserver(() => {
+        if (!document.querySelector('[data-artifact="shortCopy"][data-status="regenerating"]')) return;
+        observer.disconnect();
+        resolve(!document.querySelector('#run-status').hasAttribute('data-terminal'));
+      });
+      observer.observe(document.body, { subtree: true, attributes: true });
+    })`);
+    const feedback = 'Shorter posts, with one question to the reader, no more than two hashtags and a friendly sign-off that invites a reply';
+    const { status, outcome } = await regenerateFromPage(page, 'shortCopy', feedback, { platforms: ['x'], activate: 'always' });
+    expect(await regenerating).toBe(true);
+    expect(['Completed', 'PartiallyCompleted']).toContain(status);
+    const { states } = await timeline(page);
+    expectWholeStream(await timeline(page), status);
+    expect(states).toContain('GeneratingShortCopy');
+    expect(states.filter((s) => s === 'GeneratingCopy' || s === 'GeneratingVisual')).toEqual([]);
+
+    // The new version heads the list, active, with the feedback; the card shows it, LinkedIn's posts kept.
+    const second = await campaignOf(page, baseUrl);
+    const made = second.activeArtifacts.shortCopy!.versionNumber;
+    expect(made).toBeGreaterThan(previous);
+    expect(outcome).toContain(`v${made} is now the active version`);
+    expect(await listedVersions(page, 'shortCopy')).toEqual({ numbers: [made], active: made });
+    const newest = page.locator(`[data-versions-for="shortCopy"] [data-version="${made}"]`);
+    expect(await newest.locator('.feedback').textContent()).toBe(`“${feedback.slice(0, 89).trimEnd()}…”`);
+    expect(await newest.locator('.feedback').getAttribute('title')).toBe(feedback);
+    expect(await newest.locator('.verdict').first().textContent()).toBe(second.activeArtifacts.shortCopy!.auditVerdict);
+    expect(await newest.locator('.active-marker').textContent()).toBe('active');
+    expect(await newest.locator('button').count()).toBe(0);
+    expect(await page.getAttribute('[data-artifact="shortCopy"]', 'data-version-number')).toBe(String(made));
+    expect(await linkedinPosts()).toEqual(keptPosts);
+    expect(await page.getAttribute('#campaign-status', 'data-status')).toBe(second.campaign.status);
+
+    // Someone else changes the campaign: "Make active" is stale (412); the page reloads it and says so.
+    const renamed = await page.request.patch(`${baseUrl}/api/campaigns/${second.campaign.id}`, { data: { name: 'Editor loop (renamed elsewhere)' }, headers: { 'If-Match': second.etag } });
+    expect(renamed.status()).toBe(200);
+    await revealVersion(page, 'shortCopy', previous);
+    await page.click(`[data-versions-for="shortCopy"] [data-version="${previous}"] button[data-activate]`);
+    await waitForNotice(page, /has been reloaded/);
+    expect(await page.textContent('#campaign-name')).toBe('Editor loop (renamed elsewhere)');
+    expect((await campaignOf(page, baseUrl)).activeArtifacts.shortCopy!.versionNumber).toBe(made);
+
+    // Make the previous version active again, this time with the fresh ETag.
+    await revealVersion(page, 'shortCopy', previous);
+    await page.click(`[data-versions-for="shortCopy"] [data-version="${previous}"] button[aria-label="Make active: Social posts v${previous}"]`);
+    await waitForNotice(page, new RegExp(`^Social posts v${previous} is now the active version\\.$`));
+    expect(await page.getAttribute('[data-artifact="shortCopy"]', 'data-version-number')).toBe(String(previous));
+    expect(await linkedinPosts()).toEqual(keptPosts);
+    const third = await campaignOf(page, baseUrl);
+    expect(third.activeArtifacts.shortCopy!.versionNumber).toBe(previous);
+    await revealVersion(page, 'shortCopy', previous);
+    expect((await listedVersions(page, 'shortCopy')).active).toBe(previous);
+
+    // Approve: at once when every active version passed, else the page names the others and asks for a reason.
+    const notPassed = (['copy', 'shortCopy', 'visualConcept'] as const).filter((type) => third.activeArtifacts[type]?.auditVerdict !== 'pass');
+    await page.click('#approve');
+    if (notPassed.length) {
+      await page.waitForSelector('#approval-blocked:not([hidden])');
+      expect(await page.locator('#approval-reasons [data-blocked]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-blocked')))).toEqual(notPassed);
+      expect(await page.evaluate('document.activeElement.id')).toBe('override-reason');
+      await page.click('#approve-override');
+      await page.waitForSelector('[data-field="override.reason"].invalid .field-error');
+      await page.fill('#override-reason', 'Legal reviewed the conditional posts');
+      await page.click('#approve-override');
+    }
+    await page.waitForSelector('#campaign-status[data-status="approved"]');
+    expect(await page.isHidden('#approval-blocked')).toBe(true);
+    expect(await page.isDisabled('#approve')).toBe(true);
+    expect(await page.textContent('#approval-info')).toMatch(notPassed.length ? /^Approved by anonymous at .+, with an override: “Legal reviewed the conditional posts”\.$/ : /^Approved by anonymous at /);
+    const approved = await campaignOf(page, baseUrl);
+    expect(approved.campaign).toMatchObject({ status: 'approved', approval: { versionIds: third.campaign.activeVersionIds } });
+    await page.screenshot({ path: join(shotDir, 'editor-loop.png'), fullPage: true });
+    // Expected noise: the refused stale change (412) and, when blocked, the refused approval (409).
+    const expected = notPassed.length ? /status of (409|412)/ : /status of 412/;
+    expect(errors.filter((e) => !expected.test(e))).toEqual([]);
+  });
+
   it.each([
     ['requested with ?transport=sse', '/?transport=sse', false],
     ['on its own when the socket cannot connect', '/', true],
@@ -262,6 +307,13 @@ describe('Live progress page (headless Chromium)', () => {
     expect(['Completed', 'PartiallyCompleted']).toContain(status);
     await expectResultsRendered(page, ['threads', 'facebook']);
     expectWholeStream(await timeline(page), status);
+    // A regeneration from the editor panel goes over REST + SSE as well.
+    if (!blockSocket) {
+      const regenerated = await regenerateFromPage(page, 'copy', 'Mention the free trial in every headline');
+      expectWholeStream(await timeline(page), regenerated.status);
+      expect((await timeline(page)).states).toContain('GeneratingCopy');
+      expect(await page.locator('[data-versions-for="copy"] [data-version]').first().locator('.feedback').getAttribute('title')).toBe('Mention the free trial in every headline');
+    }
     expect(websockets).toBe(0);
     // The aborted socket.io requests log "Failed to load resource"; nothing else may fail.
     expect(errors.filter((e) => !(blockSocket && /ERR_CONNECTION_REFUSED/.test(e)))).toEqual([]);
@@ -327,6 +379,8 @@ describe('Live progress page (headless Chromium)', () => {
       const status = await waitForEnd(page);
       expect(['Completed', 'PartiallyCompleted']).toContain(status);
       await expectResultsRendered(page, ['x', 'instagram', 'linkedin']);
+      // The campaign panel reads the campaign and its versions with the token too.
+      await page.waitForSelector('#editor-panel:not([hidden]) [data-versions-for="copy"] [data-version]');
       expect(await page.evaluate('sessionStorage.getItem("token")')).toBe(TOKEN);
       expect(await page.evaluate('localStorage.length')).toBe(0);
       // Expected noise: the refused REST call (401) and, after the refused socket handshake, socket.io's

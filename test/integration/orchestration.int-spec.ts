@@ -28,22 +28,18 @@ const request = (overrides: Partial<OrchestrationRequest> = {}): OrchestrationRe
 
 const PLATFORMS = ['x', 'instagram', 'linkedin'] as const;
 
-/** Answers as a model that makes no mistake would: the offline generators on a regeneration. */
+/** Answers as a model that makes no mistake would: the offline generators on a regeneration of their own first version. */
 function cleanAnswer(schemaName: string | undefined): string {
-  const input = {
-    brief: SAMPLE_BRIEF,
-    selectedPlatforms: [...PLATFORMS],
-    platformLimits: { ...DEFAULT_PLATFORM_LIMITS },
-    attempt: 2,
-    previous: { content: {} as never, feedback: { verdict: 'fail' as const, weightedScore: 0, flags: [], recommendations: [] } },
-  };
+  const first = { brief: SAMPLE_BRIEF, selectedPlatforms: [...PLATFORMS], platformLimits: { ...DEFAULT_PLATFORM_LIMITS }, attempt: 1 };
+  const feedback = { verdict: 'fail' as const, weightedScore: 0, flags: [], recommendations: [] };
+  const regeneration = <C>(content: C) => ({ ...first, attempt: 2, previous: { content, feedback } });
   switch (schemaName) {
     case SCHEMA_NAMES.copy:
-      return JSON.stringify(offlineCopy(input));
+      return JSON.stringify(offlineCopy(regeneration(offlineCopy(first))));
     case SCHEMA_NAMES.shortCopy:
-      return JSON.stringify(offlineShortCopy(input));
+      return JSON.stringify(offlineShortCopy(regeneration(offlineShortCopy(first))));
     case SCHEMA_NAMES.visualConcept:
-      return JSON.stringify(offlineVisualConcept(input));
+      return JSON.stringify(offlineVisualConcept(regeneration(offlineVisualConcept(first))));
     default:
       return JSON.stringify(sampleAuditJudgement());
   }
