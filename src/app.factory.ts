@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Logger as NestLogger, RequestMethod } from '@nestjs/common';
+import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { json, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
@@ -12,6 +12,7 @@ import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { DomainError } from './common/domain-error';
 import { InputValidationPipe } from './common/validate-dto';
+import { buildOpenApiDocument } from './http/openapi';
 import { sendProblem, toProblem } from './http/problem-details.filter';
 import { ConfiguredIoAdapter } from './realtime/socket-io.adapter';
 
@@ -39,7 +40,7 @@ function publicDir(): string {
 
 /**
  * Builds the application with everything main.ts and the e2e tests share: body limit and problem
- * details for bad bodies, validation, the /api prefix, OpenAPI at /api/docs, the page at /,
+ * details for bad bodies, validation, OpenAPI at /api/docs, the page at /,
  * Socket.IO with its limits, pino logs, /metrics, and shutdown hooks. `override` replaces the
  * configuration and `logDestination` captures the logs (tests).
  */
@@ -60,14 +61,10 @@ export async function createApp(override?: AppConfig, logDestination?: Destinati
   });
   app.use(refuseNonJsonBodies);
   app.useGlobalPipes(new InputValidationPipe());
-  app.setGlobalPrefix('api', { exclude: [{ path: '/', method: RequestMethod.GET }, { path: 'metrics', method: RequestMethod.GET }] });
+  // No global prefix: the controllers name /api themselves, so /metrics needs no exclusion and the boot log names every route as it is served.
   app.useStaticAssets(publicDir(), { index: 'index.html' });
   app.useWebSocketAdapter(new ConfiguredIoAdapter(app));
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder().setTitle('Campaign orchestrator').setDescription('REST fallback of the run API; live events over Socket.IO (docs/events.md)').setVersion('1').addBearerAuth().build(),
-  );
-  SwaggerModule.setup('api/docs', app, document);
+  SwaggerModule.setup('api/docs', app, buildOpenApiDocument(app));
   app.enableShutdownHooks();
   return app;
 }

@@ -1,8 +1,10 @@
 import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { Public } from '../auth/http-auth.guard';
+import { ApiPublic } from '../http/api-docs';
+import { HealthCheck } from '../http/dto/problem.response';
 import { AppConfig } from '../config/app-config';
 import { LlmAvailability } from '../llm/llm-breaker';
 import { RunRepository } from '../persistence/run.repository';
@@ -11,8 +13,9 @@ import { RunQueue } from '../runs/run-queue';
 
 /** Liveness (the process serves) and readiness (the store answers, Redis when configured, the model endpoint's breaker closed), without a token. */
 @ApiTags('health')
+@ApiPublic()
 @Public()
-@Controller('health')
+@Controller('api/health')
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
@@ -26,6 +29,8 @@ export class HealthController {
 
   /** 200 while the process serves requests. */
   @Get('live')
+  @ApiOperation({ operationId: 'live', summary: 'Liveness: 200 while the process serves requests' })
+  @ApiOkResponse({ type: HealthCheck })
   live(): Promise<HealthCheckResult> {
     return this.health.check([]);
   }
@@ -35,6 +40,9 @@ export class HealthController {
    * breaker is closed; 503 otherwise, naming what is down.
    */
   @Get('ready')
+  @ApiOperation({ operationId: 'ready', summary: 'Readiness: the store (and Redis) answer and the model endpoint’s circuit breaker is closed' })
+  @ApiOkResponse({ type: HealthCheck })
+  @ApiServiceUnavailableResponse({ type: HealthCheck, description: 'Not ready: `error` names what is down (store, redis, llm)' })
   async ready(@Res() response: Response): Promise<void> {
     const checks = [() => this.probe('store', () => this.repository.ping())];
     if (this.config.redis) checks.push(() => this.probe('redis', () => Promise.all([this.bus.ping(), this.queue.ping()]).then(() => undefined)));

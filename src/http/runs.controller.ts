@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBody, ApiExtraModels, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { OrchestrationRun, RunDetail } from '@app/contracts';
 import { Caller, Tenant } from '../auth/http-auth.guard';
@@ -10,6 +10,9 @@ import { RunEventsService } from '../runs/run-events.service';
 import { idempotencyKeyOf } from '../runs/idempotency';
 import { RunsService, StartedRun } from '../runs/runs.service';
 import { streamEvents } from './sse';
+import { ApiIdempotencyKey, ApiProblems, ApiProtected, IDEMPOTENT_REPLAYED, START_PROBLEMS } from './api-docs';
+import { EXAMPLES } from './api-examples';
+import { CancelledRun, OrchestrationEvent as EventSchema, RunDetail as RunDetailSchema, StartedRun as StartedRunSchema } from './dto/run.response';
 
 /** The answer of a REST start: the run; a replay of an earlier start with the same key says so in `Idempotent-Replayed`, its body the same. */
 export async function answerStart(response: Response, started: Promise<StartedRun>): Promise<StartedRun> {
@@ -20,7 +23,8 @@ export async function answerStart(response: Response, started: Promise<StartedRu
 
 /** Runs: create-and-start, status and results, events (JSON or Server-Sent Events), cancel. */
 @ApiTags('runs')
-@Controller('runs')
+@ApiProtected()
+@Controller('api/runs')
 export class RunsController {
   constructor(
     private readonly runs: RunsService,
@@ -30,6 +34,11 @@ export class RunsController {
   /** Creates a campaign and starts its first run: 202 with the run id at once. */
   @Post()
   @HttpCode(202)
+  @ApiOperation({ operationId: 'createAndStartRun', summary: 'Create a campaign and start its first run: 202 at once' })
+  @ApiIdempotencyKey()
+  @ApiBody({ type: CreateAndStartRunDto, examples: EXAMPLES.createAndStart })
+  @ApiAcceptedResponse({ type: StartedRunSchema, headers: IDEMPOTENT_REPLAYED })
+  @ApiProblems(START_PROBLEMS)
   start(
     @Caller() caller: Principal,
     @Body() body: CreateAndStartRunDto,
@@ -41,6 +50,9 @@ export class RunsController {
 
   /** The run: status, result status, artifacts, audit reports, errors, metrics. */
   @Get(':runId')
+  @ApiOperation({ operationId: 'getRun', summary: 'A run: status, result status, artifacts, versions, audit reports, errors, metrics' })
+  @ApiOkResponse({ type: RunDetailSchema })
+  @ApiProblems({ 404: ['RUN_NOT_FOUND'] })
   get(@Tenant() tenant: TenantId, @Param('runId') runId: string): Promise<RunDetail> {
     return this.runs.get(tenant, runId);
   }
@@ -51,7 +63,23 @@ export class RunsController {
    * the terminal event.
    */
   @Get(':runId/events')
-  @ApiProduces('application/json', 'text/event-stream')
+  @ApiOperation({
+    operationId: 'listRunEvents',
+    summary: 'A run’s events after afterSeq: JSON, or with Accept: text/event-stream a Server-Sent Events stream (replay, then live)',
+  })
+  @ApiHeader({ name: 'Accept', required: false, description: '`text/event-stream` for the SSE form', schema: { type: 'string', example: 'text/event-stream' } })
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'SSE: resume after this seq (wins over afterSeq)', schema: { type: 'string', pattern: '^\\d+$' } })
+  @ApiExtraModels(EventSchema)
+  @ApiOkResponse({
+    description: 'The stored events after afterSeq, in seq order; SSE: `id:` is the seq, `data:` the event, a `: keep-alive` comment every 15 s, the stream ends after the terminal event',
+    content: {
+      'application/json': { schema: { type: 'array', items: { $ref: getSchemaPath(EventSchema) } } },
+      'text/event-stream': { schema: { type: 'string', description: 'Server-Sent Events: `retry: 2000`, then `id: <seq>` + `data: <OrchestrationEvent as JSON>` per event' } },
+    },
+    headers: { 'Cache-Control': { description: 'SSE: `no-cache, no-transform`', schema: { type: 'string' } } },
+  })
+  @ApiNoContentResponse({ description: 'SSE only: the run has ended and nothing is after afterSeq (or Last-Event-ID), which tells EventSource to stop reconnecting' })
+  @ApiProblems({ 400: ['VALIDATION_FAILED'], 404: ['RUN_NOT_FOUND'] })
   async listEvents(
     @Tenant() tenant: TenantId,
     @Param('runId') runId: string,
@@ -73,6 +101,9 @@ export class RunsController {
   /** Cancels the run: 202 with its status; 409 when it has already ended. */
   @Post(':runId/cancel')
   @HttpCode(202)
+  @ApiOperation({ operationId: 'cancelRun', summary: 'Cancel a run: in-flight model calls close at once; 202 once its end is stored' })
+  @ApiAcceptedResponse({ type: CancelledRun })
+  @ApiProblems({ 404: ['RUN_NOT_FOUND'], 409: ['RUN_ALREADY_FINISHED'] })
   cancel(@Tenant() tenant: TenantId, @Param('runId') runId: string): Promise<{ runId: string; status: OrchestrationRun['status'] }> {
     return this.runs.cancel(tenant, runId);
   }

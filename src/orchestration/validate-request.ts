@@ -4,13 +4,19 @@ import type { FieldError, OrchestrationRequest, RegenerationRequest } from '@app
 import { RunRequestDto } from './dto/run-request.dto';
 import { OrchestrationValidationError } from './orchestration-errors';
 
-/** Flattens class-validator errors into dotted field paths. */
-export function fieldErrors(errors: ValidationError[], prefix = ''): FieldError[] {
-  return errors.flatMap((error) => {
-    const field = prefix ? `${prefix}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
-    return [...own, ...fieldErrors(error.children ?? [], field)];
-  });
+/** Flattens class-validator errors into dotted field paths, each field once (its failed constraints' messages joined with `; `). */
+export function fieldErrors(errors: ValidationError[]): FieldError[] {
+  const messages = new Map<string, string[]>();
+  const walk = (list: ValidationError[], prefix: string) => {
+    for (const error of list) {
+      const field = prefix ? `${prefix}.${error.property}` : error.property;
+      const own = Object.values(error.constraints ?? {});
+      if (own.length > 0) messages.set(field, [...(messages.get(field) ?? []), ...own]);
+      walk(error.children ?? [], field);
+    }
+  };
+  walk(errors, '');
+  return [...messages].map(([field, list]) => ({ field, message: [...new Set(list)].join('; ') }));
 }
 
 function campaignIdErrors(campaignId: unknown): FieldError[] {

@@ -8,8 +8,11 @@ import type {
   OrchestrationResult,
   OrchestrationResultStatus,
   OrchestrationRun,
+  QueuedMetadata,
+  RunEndMetadata,
   RunStatus,
 } from '@app/contracts';
+import { ARTIFACT_TYPES } from '@app/contracts';
 import { StoreError } from './store-errors';
 
 /** Final run status of each result status (the campaign takes the same). */
@@ -47,17 +50,27 @@ export function campaignAfterRun(approval: CampaignApproval | undefined, result:
 /**
  * The events that end a run a crash left unfinished: its terminal `Failed` event, preceded by the
  * `Queued` event when not even that one was stored, so every stream starts with Queued at seq 1.
+ * Their metadata is what every Queued and terminal event carries (docs/events.md): the run's mode
+ * and platforms; the artifacts it had generated, the codes and the time from its creation.
  */
 export function interruptedEvents(run: OrchestrationRun, message: string): OrchestrationEvent[] {
-  const base = { runId: run.id, campaignId: run.campaignId, attempt: 1, timestamp: new Date().toISOString() };
-  const queued: OrchestrationEvent[] = run.lastSeq === 0 ? [{ ...base, eventId: randomUUID(), seq: 1, state: 'Queued', message: 'Run queued' }] : [];
+  const timestamp = new Date().toISOString();
+  const base = { runId: run.id, campaignId: run.campaignId, attempt: 1, timestamp };
+  const queuedMetadata: QueuedMetadata = { executionMode: run.executionMode, selectedPlatforms: [...run.selectedPlatforms] };
+  const queued: OrchestrationEvent[] = run.lastSeq === 0 ? [{ ...base, eventId: randomUUID(), seq: 1, state: 'Queued', message: 'Run queued', metadata: { ...queuedMetadata } }] : [];
+  const ended: RunEndMetadata = {
+    resultStatus: 'failed',
+    artifacts: ARTIFACT_TYPES.filter((type) => (run.attempts[type] ?? 0) > 0),
+    errorCodes: ['RUN_INTERRUPTED'],
+    totalMs: Math.max(0, Date.parse(timestamp) - Date.parse(run.createdAt)),
+  };
   const failed: OrchestrationEvent = {
     ...base,
     eventId: randomUUID(),
     seq: run.lastSeq + queued.length + 1,
     state: 'Failed',
     message,
-    metadata: { resultStatus: 'failed', errorCodes: ['RUN_INTERRUPTED'] },
+    metadata: { ...ended },
   };
   return [...queued, failed];
 }

@@ -242,6 +242,6 @@ export class RunSubscriptions {
 
   private emit(target: { emit(event: string, ...args: unknown[]): unknown }, event: OrchestrationEvent): void {
     target.emit('run:event', event);
-    instruments().deliveryLag.record(Date.now() - Date.parse(event.timestamp));
+    instruments().deliveryLag.recordMs(Date.now() - Date.parse(event.timestamp));
   }
 }

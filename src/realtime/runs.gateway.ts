@@ -21,7 +21,7 @@ import { instruments } from '../telemetry/instruments';
 import type { TenantId } from '../persistence/run.repository';
 import { RunRefDto, StartRunDto, SubscribeDto } from '../runs/dto/start-run.dto';
 import { CampaignEditingService, EditGuard } from '../runs/campaign-editing.service';
-import { ActivateMessageDto, ApproveMessageDto, CampaignRefDto, EditMessageDto, RegenerateMessageDto, VersionPathDto, VersionsMessageDto } from '../runs/dto/campaign-edit.dto';
+import { ActivateMessageDto, ApproveMessageDto, CampaignRefDto, EditMessageDto, RegenerateMessageDto, VersionMessageDto, VersionsMessageDto } from '../runs/dto/campaign-edit.dto';
 import { RunsService } from '../runs/runs.service';
 import { RunSubscriptions } from './run-subscriptions.service';
 import { expireSessionAt } from './session-expiry';
@@ -162,7 +162,7 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   @SubscribeMessage('campaign:version')
   async version(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown, @Ack() ack: AckFn): Promise<void> {
     await this.answer(socket, ack, payload, 'read', async () => {
-      const { campaignId, artifactType, versionNumber } = await validateDto(VersionPathDto, payload);
+      const { campaignId, artifactType, versionNumber } = await validateDto(VersionMessageDto, payload);
       return { answer: { ok: true as const, version: await this.editing.version(this.state(socket).tenantId, campaignId, artifactType, versionNumber) } };
     });
   }

@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { RetryLaterError } from '../common/domain-error';
@@ -18,7 +18,7 @@ const ACTIVE_RETRY_AFTER_SECONDS = 5;
  * can be exceeded by the starts in flight at that moment, never more.
  */
 @Injectable()
-export class TenantLimits implements OnApplicationShutdown {
+export class TenantLimits implements OnModuleInit, OnApplicationShutdown {
   private readonly starts?: RateLimiterAbstract;
   private readonly redis?: Redis;
 
@@ -33,7 +33,8 @@ export class TenantLimits implements OnApplicationShutdown {
       this.starts = new RateLimiterMemory(options);
       return;
     }
-    this.redis = redisConnection(config.redis.url, 'limits', { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    // Connected when the module starts, not when it is built (a spec that builds one connects nowhere).
+    this.redis = redisConnection(config.redis.url, 'limits', { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
     this.starts = new RateLimiterRedis({
       ...options,
       keyPrefix: `${config.redis.prefix}:tenant-starts`,
@@ -58,6 +59,11 @@ export class TenantLimits implements OnApplicationShutdown {
       if (!(refused instanceof RateLimiterRes)) throw refused;
       throw new RetryLaterError('RATE_LIMITED', `The tenant may start ${startsPerMinute} runs a minute`, Math.max(1, Math.ceil(refused.msBeforeNext / 1000)));
     }
+  }
+
+  onModuleInit(): void {
+    // Until it is ready, and whenever it is not, starts draw on the per-node insurance budget.
+    this.redis?.connect().catch(() => undefined);
   }
 
   async onApplicationShutdown(): Promise<void> {

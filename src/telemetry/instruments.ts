@@ -1,8 +1,23 @@
-import { metrics } from '@opentelemetry/api';
+import { metrics, type Attributes, type Histogram } from '@opentelemetry/api';
 import type { OrchestrationResult } from '@app/contracts';
 
-/** Buckets for durations in milliseconds, from sub-millisecond engine steps to two-minute runs. */
-const MS_BUCKETS = [0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 120000];
+/** Buckets for durations in seconds, from sub-millisecond engine steps to two-minute runs. */
+const SECOND_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+
+/**
+ * A duration histogram in seconds, the base unit (`unit: 's'`), fed the milliseconds the code
+ * measures. The Prometheus exporter in use does not append the unit to the name (the OpenTelemetry
+ * Prometheus compatibility rules do, unless the name already ends with it), so the name carries
+ * it: `…_seconds`, in Prometheus as over OTLP.
+ */
+export class SecondsHistogram {
+  constructor(private readonly histogram: Histogram) {}
+
+  /** Records `ms` milliseconds (as `ms / 1000` seconds). */
+  recordMs(ms: number, attributes?: Attributes): void {
+    this.histogram.record(ms / 1000, attributes);
+  }
+}
 
 /**
  * The counts behind the observable instruments: an event, a run or an agent's tokens only add to
@@ -46,16 +61,17 @@ function create() {
     }
   });
   meter.createObservableUpDownCounter('orchestration.runs.active', { description: 'Runs executing in this process' }).addCallback((result) => result.observe(tallies.activeRuns));
-  const ms = (name: string, description: string) => meter.createHistogram(name, { description, unit: 'ms', advice: { explicitBucketBoundaries: MS_BUCKETS } });
+  const seconds = (name: string, description: string) =>
+    new SecondsHistogram(meter.createHistogram(`${name}_seconds`, { description, unit: 's', advice: { explicitBucketBoundaries: SECOND_BUCKETS } }));
   return {
     provider: metrics.getMeterProvider(),
-    runDuration: ms('orchestration.run.duration', 'Run duration, from start to its terminal event'),
-    timeToFirstArtifact: ms('orchestration.run.time_to_first_artifact', 'Time from the start of a run to its first artifact'),
-    generationDuration: ms('orchestration.run.generation.duration', 'Wall time a run spent generating'),
-    auditDuration: ms('orchestration.run.audit.duration', 'Wall time a run spent auditing'),
-    agentDuration: ms('orchestration.agent.duration', 'Duration of one agent execution, by agent type and outcome'),
-    storeDuration: ms('store.operation.duration', 'Duration of one store operation, by operation and outcome'),
-    deliveryLag: ms('realtime.event.delivery_lag', 'Time from the creation of an event to its emission to a subscriber'),
+    runDuration: seconds('orchestration.run.duration', 'Run duration, from start to its terminal event'),
+    timeToFirstArtifact: seconds('orchestration.run.time_to_first_artifact', 'Time from the start of a run to its first artifact'),
+    generationDuration: seconds('orchestration.run.generation.duration', 'Wall time a run spent generating'),
+    auditDuration: seconds('orchestration.run.audit.duration', 'Wall time a run spent auditing'),
+    agentDuration: seconds('orchestration.agent.duration', 'Duration of one agent execution, by agent type and outcome'),
+    storeDuration: seconds('store.operation.duration', 'Duration of one store operation, by operation and outcome'),
+    deliveryLag: seconds('realtime.event.delivery_lag', 'Time from the creation of an event to its emission to a subscriber'),
     runs: meter.createCounter('orchestration.runs', { description: 'Runs ended, by final status' }),
     sockets: meter.createUpDownCounter('realtime.sockets.connected', { description: 'Connected Socket.IO clients' }),
   };
@@ -77,10 +93,10 @@ export function instruments(): Instruments {
 export function recordRunResult(result: OrchestrationResult): void {
   const m = instruments();
   const attributes = { 'execution.mode': result.executionMode, status: result.status };
-  m.runDuration.record(result.metrics.totalMs, attributes);
-  if (result.metrics.timeToFirstArtifactMs !== undefined) m.timeToFirstArtifact.record(result.metrics.timeToFirstArtifactMs, attributes);
-  m.generationDuration.record(result.metrics.generationMs, attributes);
-  m.auditDuration.record(result.metrics.auditMs, attributes);
+  m.runDuration.recordMs(result.metrics.totalMs, attributes);
+  if (result.metrics.timeToFirstArtifactMs !== undefined) m.timeToFirstArtifact.recordMs(result.metrics.timeToFirstArtifactMs, attributes);
+  m.generationDuration.recordMs(result.metrics.generationMs, attributes);
+  m.auditDuration.recordMs(result.metrics.auditMs, attributes);
   m.runs.add(1, attributes);
 }
 

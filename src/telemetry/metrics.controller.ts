@@ -1,12 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Controller, Get, Req, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiSecurity, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../auth/http-auth.guard';
 import { TenantResolver } from '../auth/tenant-resolver';
 import { AppConfig } from '../config/app-config';
 import { sendProblem, toProblem } from '../http/problem-details.filter';
 import { DomainError } from '../common/domain-error';
+import { ApiProblems } from '../http/api-docs';
 import { metricsExporter } from './telemetry';
 
 /** True when `given` is `expected`, compared in constant time. */
@@ -19,13 +20,20 @@ function sameToken(given: string | undefined, expected: string): boolean {
  * GET /metrics: the OpenTelemetry metrics in Prometheus text format, for scrapers. Not behind the
  * tenants' tokens (the metrics are the deployment's); behind `METRICS_TOKEN` when it is set.
  */
-@ApiExcludeController()
+@ApiTags('telemetry')
 @Public()
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly config: AppConfig) {}
 
   @Get()
+  @ApiOperation({ operationId: 'metrics', summary: 'The metrics in Prometheus text format (no token, or the METRICS_TOKEN when it is set)' })
+  @ApiSecurity({})
+  @ApiSecurity('metricsToken')
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ schema: { type: 'string' }, description: 'Prometheus text exposition format' })
+  @ApiServiceUnavailableResponse({ schema: { type: 'string' }, description: 'Telemetry is not started' })
+  @ApiProblems({ 401: ['UNAUTHORIZED'], 500: ['INTERNAL_ERROR'] })
   scrape(@Req() request: Request, @Res() response: Response): void {
     const token = this.config.telemetry.metricsToken;
     if (token && !sameToken(TenantResolver.bearer(request.headers.authorization), token)) {

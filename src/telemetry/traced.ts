@@ -35,11 +35,11 @@ function traceAgent<I, O>(agent: Agent<I, O>, attemptOf: (input: I) => number): 
       const m = instruments();
       try {
         const outcome = await inSpan(`agent.${type}`, attributes, () => labelled(() => agent.execute(input, context)));
-        m.agentDuration.record(performance.now() - start, { 'agent.type': type, outcome: 'ok' });
+        m.agentDuration.recordMs(performance.now() - start, { 'agent.type': type, outcome: 'ok' });
         countTokens(type, outcome.usage);
         return outcome;
       } catch (error) {
-        m.agentDuration.record(performance.now() - start, { 'agent.type': type, outcome: failureCode(error) });
+        m.agentDuration.recordMs(performance.now() - start, { 'agent.type': type, outcome: failureCode(error) });
         throw error;
       }
     },
@@ -90,7 +90,7 @@ export function traceRepository(repository: RunRepository): RunRepository {
             outcome = failureCode(error);
             throw error;
           } finally {
-            instruments().storeDuration.record(performance.now() - start, { operation: property, outcome });
+            instruments().storeDuration.recordMs(performance.now() - start, { operation: property, outcome });
           }
         });
       }

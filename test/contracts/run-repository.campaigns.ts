@@ -44,22 +44,24 @@ export function campaignAndRunContract(ctx: ContractContext): void {
       expect((await ctx.repo().listCampaigns(TENANT_A, 1, 10)).items.map((c) => c.name)).toEqual(['Campaign 5', 'Campaign 4', 'Campaign 3', 'Campaign 2', 'Campaign 1']);
     });
 
-    it('pages with continuation tokens: each page hands the next, the last hands none', async () => {
+    it('pages with continuation tokens: each page hands the next, the last hands none, and each says which page it is', async () => {
       for (const n of [1, 2, 3, 4, 5]) {
         await ctx.repo().createCampaign(newCampaign(TENANT_A, `Campaign ${n}`));
         await tick();
       }
       const names: string[][] = [];
+      const pages: number[] = [];
       let token: string | undefined;
-      let page = 1;
       do {
-        const current = await ctx.repo().listCampaigns(TENANT_A, page, 2, token);
+        // The caller leaves `page` at its default: the token says which page is read (ADR 0022).
+        const current = await ctx.repo().listCampaigns(TENANT_A, 1, 2, token);
         expect(current.totalCount).toBe(5);
         names.push(current.items.map((c) => c.name));
+        pages.push(current.page);
         token = current.continuationToken;
-        page++;
-      } while (token && page < 10);
+      } while (token && pages.length < 10);
       expect(names).toEqual([['Campaign 5', 'Campaign 4'], ['Campaign 3', 'Campaign 2'], ['Campaign 1']]);
+      expect(pages).toEqual([1, 2, 3]);
     });
 
     it('shows a tenant nothing of the campaigns of another', async () => {

@@ -141,6 +141,7 @@ export function editingContract(ctx: ContractContext): void {
       expect(page1!.items[1]).not.toHaveProperty('feedback');
       const page2 = await ctx.repo().listVersions(TENANT_A, campaign.id, 'shortCopy', 2, page1!.continuationToken);
       expect(page2!.items.map((v) => [v.versionNumber, v.auditVerdict, v.failedAudit])).toEqual([[1, 'fail', false]]);
+      expect([page1!.page, page2!.page]).toEqual([1, 2]);
       expect(page2!.continuationToken).toBeUndefined();
 
       expect((await ctx.repo().listVersions(TENANT_A, campaign.id, 'copy', 10))!.items.map((v) => v.versionNumber)).toEqual([1]);

@@ -50,6 +50,9 @@ describe('Bad input (e2e)', () => {
         'campaign.brief.constraints.maxWordCount',
       ]);
       expectProblem(await app.http('POST', '/api/campaigns', { json: {} }), 400, 'VALIDATION_FAILED', ['name', 'brief']);
+      // Each field once, its failed rules joined.
+      const badName = await app.http('POST', '/api/campaigns', { json: { name: 5, brief: runInput().campaign.brief } });
+      expect(badName.body.errors).toEqual([{ field: 'name', message: expect.stringMatching(/; /) }]);
       expectProblem(await app.http('POST', '/api/campaigns', { json: { ...runInput().campaign, name: 'n'.repeat(201) } }), 400, 'VALIDATION_FAILED', ['name']);
 
       const campaign = await app.http('POST', '/api/campaigns', { json: runInput().campaign });
@@ -141,11 +144,20 @@ describe('Bad input (e2e)', () => {
       delete (noObjective.campaign.brief as { objective?: string }).objective;
       expectAckError(await client.start(noObjective), 'VALIDATION_FAILED', ['campaign.brief.objective']);
       expectAckError(await client.start({ campaignId: 42, selectedPlatforms: ['x'] }), 'VALIDATION_FAILED', ['campaignId']);
+      // One or the other, as the contract says: both is refused, naming both.
+      const both = await client.start({ ...runInput(), campaignId: 'some-campaign' });
+      expectAckError(both, 'VALIDATION_FAILED', ['campaign', 'campaignId']);
+      expect(messageOf(both, 'campaign')).toContain('not both');
+      // Each field once, on the socket as over REST.
+      const badName = await client.start({ ...runInput(), campaign: { name: 5, brief: runInput().campaign.brief } });
+      expect(!badName.ok && badName.error.details).toEqual([{ field: 'campaign.name', message: expect.stringMatching(/; /) }]);
 
       expectAckError(await client.send('run:subscribe', {}), 'VALIDATION_FAILED', ['runId']);
       expectAckError(await client.send('run:subscribe', { runId: 7 }), 'VALIDATION_FAILED', ['runId']);
       expectAckError(await client.send('run:subscribe', { runId: 'r', afterSeq: -1 }), 'VALIDATION_FAILED', ['afterSeq']);
       expectAckError(await client.send('run:subscribe', { runId: 'r', afterSeq: 'later' }), 'VALIDATION_FAILED', ['afterSeq']);
+      // A JSON number, as docs/asyncapi.yaml says: digits in a string are not an integer here (a query string's are).
+      expectAckError(await client.send('run:subscribe', { runId: 'r', afterSeq: '3' }), 'VALIDATION_FAILED', ['afterSeq']);
       expectAckError(await client.send('run:unsubscribe', { runId: '' }), 'VALIDATION_FAILED', ['runId']);
       expectAckError(await client.send('run:cancel', { run: 'r' }), 'VALIDATION_FAILED', ['runId']);
     });

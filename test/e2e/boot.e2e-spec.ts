@@ -1,5 +1,6 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { OPENAPI_FILE } from '../support/api-documents';
 import { httpRequest, removeDir, tempDir } from '../support/e2e-app';
 import { runServer, spawnServer, type ServerProcess } from '../support/server-process';
 
@@ -25,6 +26,15 @@ describe('Boot of the server process (e2e)', () => {
     expect((await httpRequest(server.baseUrl, 'GET', '/api/health/ready')).status).toBe(200);
     expect(existsSync(join(dir, 'from-file', 'orchestrator.db'))).toBe(true);
     expect(existsSync(join(dir, 'data'))).toBe(false);
+    // The boot log names every route as it is served: /metrics has no /api prefix.
+    expect(server.output().stdout).toMatch(/MetricsController \{\/metrics\}/);
+    expect(server.output().stdout).not.toContain('/api/metrics');
+  });
+
+  it('serves, built as it ships, the OpenAPI document the suite checks answers against (docs/openapi.json)', async () => {
+    server = await spawnServer({ cwd: dir, env: { PORT: '0' } });
+
+    expect((await httpRequest(server.baseUrl, 'GET', '/api/docs-json')).body).toEqual(JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')));
   });
 
   it('starts on its defaults when there is no .env', async () => {

@@ -15,7 +15,7 @@ describe('Editors in the loop (e2e)', () => {
   afterAll(() => app?.close());
 
   const finished = async (runId: string): Promise<OrchestrationEvent[]> =>
-    (await readSse(await fetch(`${app.baseUrl}/api/runs/${runId}/events`, { headers: { accept: 'text/event-stream', authorization: `Bearer ${EDITOR}` } }))).events;
+    (await readSse(await app.stream(`/api/runs/${runId}/events`, { headers: { accept: 'text/event-stream' } }))).events;
 
   /** A campaign whose first run has ended. */
   const generated = async () => {

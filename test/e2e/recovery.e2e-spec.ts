@@ -159,7 +159,7 @@ describe('Restart recovery and graceful shutdown (e2e)', () => {
     sockets.push(outsider);
     const { body } = await app.http('POST', '/api/runs', { json: runInput() });
     await llm.waitForRequest(3, 5000);
-    const sse = readSse(await fetch(`${app.baseUrl}/api/runs/${body.runId}/events`, { headers: { accept: 'text/event-stream' } }));
+    const sse = readSse(await app.stream(`/api/runs/${body.runId}/events`, { headers: { accept: 'text/event-stream' } }));
 
     const stopping = app.stop();
     // Draining has begun once a start of an unknown campaign is refused as unavailable rather than not found.

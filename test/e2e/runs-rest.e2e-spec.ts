@@ -11,7 +11,7 @@ describe('Runs over REST and Server-Sent Events (e2e)', () => {
 
   /** Opens the run's SSE stream with `headers`; `query` is appended to the path. */
   const openSse = (runId: string, headers: Record<string, string> = {}, query = '') =>
-    fetch(`${app.baseUrl}/api/runs/${runId}/events${query}`, { headers: { accept: 'text/event-stream', ...headers } });
+    app.stream(`/api/runs/${runId}/events${query}`, { headers: { accept: 'text/event-stream', ...headers } });
 
   /** Waits for the end of a run by following its SSE stream; returns its events. */
   const finished = async (runId: string): Promise<OrchestrationEvent[]> => (await readSse(await openSse(runId))).events;
@@ -59,6 +59,15 @@ describe('Runs over REST and Server-Sent Events (e2e)', () => {
     const detail = await app.http('GET', `/api/campaigns/${campaignId}`);
     expect(detail.body.campaign.status).toMatch(/^(completed|partiallyCompleted)$/);
     expect(Object.keys(detail.body.activeArtifacts).length).toBeGreaterThan(0);
+  });
+
+  it('GET /api/campaigns pages newest first; a page read with a continuationToken says which page it is', async () => {
+    for (let i = 0; i < 5; i++) expect((await app.http('POST', '/api/campaigns', { json: campaignInput() })).status).toBe(201);
+    const first = await app.http('GET', '/api/campaigns?pageSize=2');
+    expect(first.body).toMatchObject({ page: 1, pageSize: 2, continuationToken: expect.any(String) });
+    const second = await app.http('GET', `/api/campaigns?pageSize=2&continuationToken=${encodeURIComponent(first.body.continuationToken)}`);
+    expect(second.body).toMatchObject({ page: 2, pageSize: 2, totalCount: first.body.totalCount });
+    expect((await app.http('GET', '/api/campaigns?page=2&pageSize=2')).body.items).toEqual(second.body.items);
   });
 
   it('GET /api/runs/:id/events answers the stored events after afterSeq as a JSON array', async () => {

@@ -156,12 +156,22 @@ describe('Telemetry of runs', () => {
     expect(response.status).toBe(200);
     // The sum of a histogram's counts over all its series.
     const count = (name: string) => [...text.matchAll(new RegExp(`^${name}_count\\{[^}]*\\} (\\d+)`, 'gm'))].reduce((sum, m) => sum + Number(m[1]), 0);
-    expect(count('orchestration_run_duration')).toBeGreaterThanOrEqual(1);
-    expect(count('orchestration_run_time_to_first_artifact')).toBeGreaterThanOrEqual(1);
-    expect(count('orchestration_run_generation_duration')).toBeGreaterThanOrEqual(1);
-    expect(count('orchestration_agent_duration')).toBeGreaterThanOrEqual(1);
-    expect(count('store_operation_duration')).toBeGreaterThanOrEqual(10);
-    expect(count('realtime_event_delivery_lag')).toBeGreaterThanOrEqual(10);
+    expect(count('orchestration_run_duration_seconds')).toBeGreaterThanOrEqual(1);
+    expect(count('orchestration_run_time_to_first_artifact_seconds')).toBeGreaterThanOrEqual(1);
+    expect(count('orchestration_run_generation_duration_seconds')).toBeGreaterThanOrEqual(1);
+    expect(count('orchestration_run_audit_duration_seconds')).toBeGreaterThanOrEqual(1);
+    expect(count('orchestration_agent_duration_seconds')).toBeGreaterThanOrEqual(1);
+    expect(count('store_operation_duration_seconds')).toBeGreaterThanOrEqual(10);
+    expect(count('realtime_event_delivery_lag_seconds')).toBeGreaterThanOrEqual(10);
+    // Base units: every duration histogram is in seconds and says so; a run of the offline model takes well under a minute.
+    const durations = [...text.matchAll(/^# TYPE (\S+) histogram$/gm)].map((m) => m[1]);
+    expect(durations.length).toBeGreaterThanOrEqual(7);
+    for (const name of durations) {
+      expect(name).toMatch(/_seconds$|^http_server_request_duration$/);
+      expect(text).toContain(`# UNIT ${name} s`);
+    }
+    const sum = Number(/^orchestration_run_duration_seconds_sum\{[^}]*\} (\S+)/m.exec(text)?.[1]);
+    expect(sum / count('orchestration_run_duration_seconds')).toBeLessThan(60);
     expect(text).toMatch(/^orchestration_runs_total\{[^}]*status="(success|partialSuccess)"[^}]*\} \d+/m);
     expect(text).toMatch(/^orchestration_events_total\{[^}]*state="Queued"[^}]*\} \d+/m);
     expect(text).toMatch(/^llm_tokens_total\{[^}]*kind="prompt"[^}]*\} [1-9]/m);

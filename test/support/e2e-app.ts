@@ -8,6 +8,7 @@ import type { CampaignBrief, ExecutionMode, Platform } from '@app/contracts';
 import { createApp } from '../../src/app.factory';
 import { loadConfig } from '../../src/config/load-config';
 import { connectClient, type RunSocket } from './e2e-socket';
+import { assertDocumented, OpenApiResponses } from './openapi-responses';
 import { SAMPLE_BRIEF } from './llm-fixtures';
 
 /**
@@ -54,6 +55,23 @@ export interface HttpOptions {
   token?: string | null;
 }
 
+/**
+ * The answers' checkers of the apps that validate them, by base URL: every answer {@link httpRequest}
+ * or {@link E2eApp.stream} gets from such an app is checked against the OpenAPI document the app
+ * serves (read once per app), and a request whose answer the document does not describe fails.
+ */
+const documented = new Map<string, Promise<OpenApiResponses>>();
+
+/** Checks answers from `baseUrl` against its OpenAPI document until {@link forgetResponseChecks}. */
+export function checkResponsesOf(baseUrl: string): void {
+  if (!documented.has(baseUrl)) documented.set(baseUrl, OpenApiResponses.of(baseUrl));
+}
+
+/** Stops checking the answers of `baseUrl` (its app stopped; the port may serve another one). */
+export function forgetResponseChecks(baseUrl: string): void {
+  documented.delete(baseUrl);
+}
+
 /** A listening application on 127.0.0.1 with an ephemeral port, its data dir and its clients. */
 export interface E2eApp {
   readonly app: NestExpressApplication;
@@ -64,6 +82,8 @@ export interface E2eApp {
   readonly dbFile: string;
   /** One HTTP request to `baseUrl + path`. */
   http<T = any>(method: string, path: string, options?: HttpOptions): Promise<HttpAnswer<T>>;
+  /** A GET whose body is left unread (a Server-Sent Events stream); its status and headers are checked as `http`'s answers are. */
+  stream(path: string, options?: Pick<HttpOptions, 'headers' | 'token'>): Promise<Response>;
   /** Connects a socket client (closed by {@link stop}); `token` defaults to the app's default token. */
   connect(token?: string): Promise<RunSocket>;
   /** Closes the clients and the app (once); keeps the data dir. */
@@ -80,6 +100,8 @@ export interface StartOptions {
   token?: string;
   /** Where the app's log lines go (to capture them); stdout by default. */
   logDestination?: DestinationStream;
+  /** Check every HTTP answer against the served OpenAPI document (default true). */
+  checkResponses?: boolean;
 }
 
 /**
@@ -102,10 +124,22 @@ export async function startApp(env: Record<string, string> = {}, options: StartO
   const clients: RunSocket[] = [];
   let stopped: Promise<void> | undefined;
 
+  if (options.checkResponses ?? true) checkResponsesOf(baseUrl);
+
   const stop = () =>
     (stopped ??= (async () => {
-      for (const client of clients) client.close();
+      // A client that got something the AsyncAPI document does not describe throws on close: after the app is closed too.
+      const failures: unknown[] = [];
+      for (const client of clients) {
+        try {
+          client.close();
+        } catch (error) {
+          failures.push(error);
+        }
+      }
       await app.close();
+      forgetResponseChecks(baseUrl);
+      if (failures.length > 0) throw failures[0];
     })());
 
   return {
@@ -114,6 +148,7 @@ export async function startApp(env: Record<string, string> = {}, options: StartO
     dataDir,
     dbFile: join(dataDir, 'orchestrator.db'),
     http: (method, path, httpOptions = {}) => httpRequest(baseUrl, method, path, { token: options.token, ...httpOptions }),
+    stream: (path, streamOptions = {}) => streamRequest(baseUrl, path, { token: options.token, ...streamOptions }),
     async connect(token = options.token) {
       const client = await connectClient(baseUrl, token);
       clients.push(client);
@@ -141,13 +176,32 @@ export async function httpRequest<T = any>(baseUrl: string, method: string, path
   }
   const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
   const text = await response.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
+  const parsed = parseJson(text);
+  const validator = documented.get(baseUrl);
+  if (validator) assertDocumented(await validator, { method, path, status: response.status, headers: response.headers, body: parsed, text });
   return { status: response.status, headers: response.headers, body: parsed as T, text };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A GET with Node's fetch whose body is left to the caller; checked like {@link httpRequest}'s answers (a 2xx stream by status and headers). */
+export async function streamRequest(baseUrl: string, path: string, options: Pick<HttpOptions, 'headers' | 'token'> = {}): Promise<Response> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const response = await fetch(`${baseUrl}${path}`, { headers });
+  const validator = documented.get(baseUrl);
+  if (validator) {
+    // A stream is checked by its status and headers; any other answer (204, a problem) whole, read from a copy.
+    const text = response.status === 200 ? undefined : await response.clone().text();
+    assertDocumented(await validator, { method: 'GET', path, status: response.status, headers: response.headers, body: text === undefined ? undefined : parseJson(text), text });
+  }
+  return response;
 }
 
 /** A new campaign input with a recognisable name. */

@@ -1,4 +1,8 @@
-import type { AgentType } from './agents';
+import type { AgentType, ArtifactContentMap, ArtifactType } from './agents';
+import type { AuditReport, AuditVerdict } from './audit';
+import type { ExecutionMode, Platform } from './brief';
+import type { ErrorCode } from './errors';
+import type { Activation, OrchestrationResultStatus } from './orchestration';
 
 /** Every state a run passes through, as carried by its events. */
 export const ORCHESTRATION_STATES = [
@@ -51,6 +55,60 @@ export interface OrchestrationEvent {
   timestamp: string;
   /** Details: verdicts, durations, error codes, result status. */
   metadata?: Record<string, unknown>;
+}
+
+/** `metadata` of `Queued`: how the run was asked for. */
+export interface QueuedMetadata {
+  executionMode: ExecutionMode;
+  selectedPlatforms: Platform[];
+  /** A regeneration of one artifact: what it regenerates and from which version. */
+  regeneration?: { artifactType: ArtifactType; platforms?: Platform[]; activate: Activation; baseVersionId?: string };
+}
+
+/** `metadata` of a generator's `completed` event: the new artifact version, so a client can show it at once. */
+export interface GeneratedMetadata {
+  durationMs: number;
+  content: ArtifactContentMap[ArtifactType];
+}
+
+/** `metadata` of an agent's `failed` event (an audit's names the artifacts it judged). */
+export interface AgentFailedMetadata {
+  code: ErrorCode;
+  artifactTypes?: ArtifactType[];
+}
+
+/** `metadata` of `GenerationComplete`. */
+export interface GenerationCompleteMetadata {
+  produced: ArtifactType[];
+  failed: ArtifactType[];
+}
+
+/** `metadata` of the audit's `started` event. */
+export interface AuditStartedMetadata {
+  artifactTypes: ArtifactType[];
+}
+
+/** `metadata` of the audit's `completed` event: the verdicts and the full reports. */
+export interface AuditCompletedMetadata {
+  artifactTypes: ArtifactType[];
+  verdicts: Partial<Record<ArtifactType, { verdict: AuditVerdict; score: number }>>;
+  reports: AuditReport[];
+  durationMs: number;
+}
+
+/** `metadata` of `Resumed` (scale-out): the last stored seq and the new owner's lease epoch. */
+export interface ResumedMetadata {
+  afterSeq: number;
+  epoch: number;
+}
+
+/** `metadata` of the terminal events. */
+export interface RunEndMetadata {
+  resultStatus: OrchestrationResultStatus;
+  /** The artifact types the run produced. */
+  artifacts: ArtifactType[];
+  errorCodes: ErrorCode[];
+  totalMs: number;
 }
 
 /** True for the four states that end a run. */

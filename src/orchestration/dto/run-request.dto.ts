@@ -1,20 +1,13 @@
 import 'reflect-metadata';
-import { Transform, Type } from 'class-transformer';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
-  ArrayMinSize,
-  ArrayUnique,
   IsArray,
   IsIn,
-  IsInt,
-  IsNotEmpty,
   IsObject,
   IsOptional,
-  IsString,
   Matches,
-  Max,
-  MaxLength,
-  Min,
   ValidateNested,
   ValidationArguments,
   ValidatorConstraint,
@@ -23,11 +16,9 @@ import {
 } from 'class-validator';
 import { ACTIVATIONS, ARTIFACT_TYPES, CONTENT_RATINGS, EXECUTION_MODES, PLATFORMS } from '@app/contracts';
 import type { Activation, ArtifactType, BriefConstraints, CampaignBrief, ContentRating, ExecutionMode, Platform, RegenerationRequest } from '@app/contracts';
+import { ChoiceListField, EnumField, IntField, NestedField, TextField, TextListField } from '../../common/input-fields';
 
-/** class-transformer: trims a string value (shared by the request DTOs). */
-export const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const trimEach = ({ value }: { value: unknown }) =>
-  Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim() : v)) : value;
+export { trim } from '../../common/input-fields';
 
 @ValidatorConstraint({ name: 'knownPlatforms' })
 class KnownPlatforms implements ValidatorConstraintInterface {
@@ -52,63 +43,67 @@ class MinNotAboveMax implements ValidatorConstraintInterface {
 }
 
 /** Validates `BriefConstraints`. */
+@ApiSchema({ name: 'BriefConstraints', description: 'Keyword, length and rating rules every artifact must follow.' })
 export class ConstraintsDto implements BriefConstraints {
-  @IsOptional() @IsInt() @Min(1) @Max(10_000)
+  @IntField({ optional: true, minimum: 1, maximum: 10_000, description: 'Lower bound on the long body copy’s word count.' })
   minWordCount?: number;
 
-  @IsOptional() @IsInt() @Min(1) @Max(10_000) @Validate(MinNotAboveMax)
+  @IntField({ optional: true, minimum: 1, maximum: 10_000, description: 'Upper bound on the long body copy’s word count (at least minWordCount).' }) @Validate(MinNotAboveMax)
   maxWordCount?: number;
 
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @Transform(trimEach) @IsString({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(100, { each: true })
+  @TextListField({ optional: true, maxItems: 50, maxLength: 100, description: 'Words or phrases the long copy and every post must contain (case-insensitive).' })
   requiredKeywords?: string[];
 
-  @IsOptional() @IsArray() @ArrayMaxSize(200) @Transform(trimEach) @IsString({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(100, { each: true })
+  @TextListField({ optional: true, maxItems: 200, maxLength: 100, description: 'Words or phrases no artifact may contain (case-insensitive).' })
   restrictedKeywords?: string[];
 
-  @IsOptional() @IsIn(CONTENT_RATINGS)
+  @EnumField(CONTENT_RATINGS, { optional: true })
   contentRating?: ContentRating;
 }
 
 /** Validates a `CampaignBrief` (DOMAIN.md rules: required fields trimmed and non-empty, length limits, hex palette). */
+@ApiSchema({ name: 'CampaignBrief', description: 'What the marketer asks for: the input every agent works from.' })
 export class CampaignBriefDto implements CampaignBrief {
-  @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(500)
+  @TextField({ maxLength: 500, description: 'What the campaign must achieve.' })
   objective!: string;
 
-  @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(500)
+  @TextField({ maxLength: 500, description: 'Who it speaks to.' })
   targetAudience!: string;
 
-  @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(4000)
+  @TextField({ maxLength: 4000, description: 'What is being promoted.' })
   productDetails!: string;
 
-  @IsOptional() @IsArray() @ArrayMaxSize(20) @Transform(trimEach) @IsString({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(50, { each: true })
+  @TextListField({ optional: true, maxItems: 20, maxLength: 50, description: 'Tone words the copy should follow.', example: ['confident', 'warm'] })
   toneGuidelines?: string[];
 
+  @ApiProperty({ required: false, type: 'array', maxItems: 20, items: { type: 'string', pattern: '^#[0-9A-Fa-f]{6}$' }, description: 'Brand colours as #RRGGBB.', example: ['#1A73E8'] })
   @IsOptional() @IsArray() @ArrayMaxSize(20) @Matches(/^#[0-9A-Fa-f]{6}$/, { each: true, message: 'each colour must be a #RRGGBB hex colour' })
   brandPalette?: string[];
 
-  @IsOptional() @ValidateNested() @Type(() => ConstraintsDto)
+  @NestedField(() => ConstraintsDto, { optional: true })
   constraints?: ConstraintsDto;
 }
 
 /** The run options of a request: mode and platforms. */
 export class RunOptionsDto {
-  @IsOptional() @IsIn(EXECUTION_MODES)
+  @EnumField(EXECUTION_MODES, { optional: true, default: 'parallel', description: 'parallel: the three generators at once; sequential: each generator, then its audit.' })
   executionMode?: ExecutionMode;
 
-  @IsArray() @ArrayMinSize(1, { message: 'select at least one platform' }) @ArrayUnique() @Validate(KnownPlatforms)
+  @ChoiceListField(PLATFORMS, Validate(KnownPlatforms), { minMessage: 'select at least one platform', description: 'The platforms of the short copy, in the order its posts come.' })
   selectedPlatforms!: Platform[];
 }
 
 /** What an editor asks of a regeneration of one artifact (REST body, socket payload): instructions, platforms, activation. */
+@ApiSchema({ name: 'RegenerationInput' })
 export class RegenerationInputDto {
-  @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(4000)
+  @TextField({ maxLength: 4000, description: 'The editor’s instructions; the generator gets them on every attempt.' })
   instructions!: string;
 
   /** Short copy only: the platforms to rewrite. */
-  @IsOptional() @IsArray() @ArrayMinSize(1, { message: 'name at least one platform, or leave platforms out' }) @ArrayUnique() @Validate(KnownPlatforms)
+  @ChoiceListField(PLATFORMS, Validate(KnownPlatforms), { optional: true, minMessage: 'name at least one platform, or leave platforms out', description: 'shortCopy only: the platforms to rewrite (among the run’s); the others keep their posts.' })
   platforms?: Platform[];
 
-  @IsOptional() @IsIn(ACTIVATIONS)
+  @EnumField(ACTIVATIONS, { optional: true, default: 'unlessFailed', description: 'Whether the new version becomes the active one: unless its verdict is fail (default), always, or never.' })
   activate?: Activation;
 }
 
@@ -124,7 +119,7 @@ export class RegenerationDto extends RegenerationInputDto implements Regeneratio
 
 /** A brief plus run options, as the orchestrator takes them. */
 export class RunRequestDto extends RunOptionsDto {
-  @ValidateNested() @Type(() => CampaignBriefDto) @IsNotEmpty({ message: 'brief is required' })
+  @NestedField(() => CampaignBriefDto, { requiredMessage: 'brief is required' })
   brief!: CampaignBriefDto;
 
   @IsOptional() @ValidateNested() @Type(() => RegenerationDto)

@@ -90,7 +90,8 @@ export class SqliteRunRepository extends RunRepository {
     const rows = this.stmt(`SELECT * FROM campaigns WHERE tenant_id = ? AND is_deleted = 0 ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`).all(tenantId, pageSize, offset) as CampaignRow[];
     const { count } = this.stmt(`SELECT count(*) AS count FROM campaigns WHERE tenant_id = ? AND is_deleted = 0`).get(tenantId) as { count: number };
     const next = offset + rows.length;
-    return { items: rows.map(toCampaign), totalCount: count, page, pageSize, ...(next < count ? { continuationToken: encodeOffset(next) } : {}) };
+    // A token's page is the one its offset falls in (ADR 0022), whatever `page` says.
+    return { items: rows.map(toCampaign), totalCount: count, page: continuationToken ? Math.floor(offset / pageSize) + 1 : page, pageSize, ...(next < count ? { continuationToken: encodeOffset(next) } : {}) };
   }
 
   async createRun(input: NewRun): Promise<OrchestrationRun> {

@@ -7,6 +7,7 @@ import { summaryOf } from '../../version-summary';
 import { executeBatch, strip } from './cosmos-batch';
 import { assertItemSize, CampaignDoc, ChangeDoc, ReportDoc, RunDoc, toCampaign, toReport, toRun, toVersion, VersionDoc } from './cosmos-documents';
 import { etagOf, guard, queryIn } from './cosmos-requests';
+import { pageToken, readPageToken } from './cosmos-page-token';
 
 /**
  * What editors read and change of a campaign in Cosmos DB, all in the campaign's partition: its
@@ -51,10 +52,12 @@ export class CosmosCampaignHistory {
     const filter = 'c.campaignId = @pk AND c.type = "artifactVersion" AND c.artifactType = @type';
     const parameters = [{ name: '@pk', value: campaign.id }, { name: '@type', value: type }];
     const options = { partitionKey: campaign.id };
-    const response = await guard(() => this.campaigns.items.query<VersionDoc>({ query: `SELECT * FROM c WHERE ${filter} ORDER BY c.versionNumber DESC`, parameters }, { ...options, maxItemCount: pageSize, continuationToken }).fetchNext());
+    const resumed = continuationToken ? readPageToken(continuationToken, 1) : undefined;
+    const page = resumed?.page ?? 1;
+    const response = await guard(() => this.campaigns.items.query<VersionDoc>({ query: `SELECT * FROM c WHERE ${filter} ORDER BY c.versionNumber DESC`, parameters }, { ...options, maxItemCount: pageSize, continuationToken: resumed?.token }).fetchNext());
     const [totalCount] = await guard(async () => (await this.campaigns.items.query<number>({ query: `SELECT VALUE COUNT(1) FROM c WHERE ${filter}`, parameters }, options).fetchAll()).resources);
     const items = await this.summaries(campaign, response.resources);
-    return { items: items.map(({ summary }) => summary), totalCount: totalCount ?? 0, page: 1, pageSize, ...(response.continuationToken ? { continuationToken: response.continuationToken } : {}) };
+    return { items: items.map(({ summary }) => summary), totalCount: totalCount ?? 0, page, pageSize, ...(response.continuationToken ? { continuationToken: pageToken(page + 1, response.continuationToken) } : {}) };
   }
 
   async version(campaign: CampaignDoc, type: ArtifactType, versionNumber: number): Promise<VersionDetail | undefined> {

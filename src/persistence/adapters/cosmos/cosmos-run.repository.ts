@@ -10,6 +10,7 @@ import { ArtifactDoc, assertItemSize, CampaignDoc, campaignDocOf, queuedRunDoc, 
 import { endOfRunOperations, executeBatch, strip } from './cosmos-batch';
 import { CosmosCampaignHistory } from './cosmos-history';
 import { claimIdempotencyKey, releaseIdempotencyKey } from './cosmos-idempotency';
+import { pageToken, readPageToken } from './cosmos-page-token';
 import { etagOf, guard, queryIn, statusOf } from './cosmos-requests';
 
 /** Times a write that lost an optimistic-concurrency race (412) is tried again with fresh state. */
@@ -92,20 +93,22 @@ export class CosmosRunRepository extends RunRepository {
   async listCampaigns(tenantId: TenantId, page: number, pageSize: number, continuationToken?: string): Promise<Page<Campaign>> {
     const filter = 'c.type = "campaign" AND c.tenantId = @tenant AND c.isDeleted = false';
     const spec: SqlQuerySpec = { query: `SELECT * FROM c WHERE ${filter} ORDER BY c.createdSeq DESC`, parameters: [{ name: '@tenant', value: tenantId }] };
-    let token = continuationToken;
+    // A token says which page it reads; without one, page N is reached by following N-1 tokens.
+    const resumed = continuationToken ? readPageToken(continuationToken, page) : undefined;
+    const target = resumed?.page ?? page;
+    let token = resumed?.token;
     let items: CampaignDoc[] = [];
-    // Without a token, page N is reached by following N-1 continuation tokens.
-    for (let current = continuationToken ? page : 1; current <= page; current++) {
+    for (let current = resumed ? target : 1; current <= target; current++) {
       const response = await guard(() => this.campaigns.items.query<CampaignDoc>(spec, { maxItemCount: pageSize, continuationToken: token }).fetchNext());
       items = response.resources;
       token = response.continuationToken;
-      if (!token && current < page) {
+      if (!token && current < target) {
         items = [];
         break;
       }
     }
     const [totalCount] = await guard(async () => (await this.campaigns.items.query<number>({ query: `SELECT VALUE COUNT(1) FROM c WHERE ${filter}`, parameters: spec.parameters }).fetchAll()).resources);
-    return { items: items.map(toCampaign), totalCount: totalCount ?? 0, page, pageSize, ...(token ? { continuationToken: token } : {}) };
+    return { items: items.map(toCampaign), totalCount: totalCount ?? 0, page: target, pageSize, ...(token ? { continuationToken: pageToken(target + 1, token) } : {}) };
   }
 
   async createRun({ tenantId, run, lease }: NewRun): Promise<OrchestrationRun> {
