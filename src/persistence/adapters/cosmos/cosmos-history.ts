@@ -7,7 +7,7 @@ import { summaryOf } from '../../version-summary';
 import { executeBatch, strip } from './cosmos-batch';
 import { assertItemSize, CampaignDoc, ChangeDoc, ReportDoc, RunDoc, toCampaign, toReport, toRun, toVersion, VersionDoc } from './cosmos-documents';
 import { etagOf, guard, queryIn } from './cosmos-requests';
-import { pageToken, readPageToken } from './cosmos-page-token';
+import { readPage } from './cosmos-page-token';
 
 /**
  * What editors read and change of a campaign in Cosmos DB, all in the campaign's partition: its
@@ -51,13 +51,10 @@ export class CosmosCampaignHistory {
   async versions(campaign: CampaignDoc, type: ArtifactType, pageSize: number, continuationToken?: string): Promise<Page<VersionSummary>> {
     const filter = 'c.campaignId = @pk AND c.type = "artifactVersion" AND c.artifactType = @type';
     const parameters = [{ name: '@pk', value: campaign.id }, { name: '@type', value: type }];
-    const options = { partitionKey: campaign.id };
-    const resumed = continuationToken ? readPageToken(continuationToken, 1) : undefined;
-    const page = resumed?.page ?? 1;
-    const response = await guard(() => this.campaigns.items.query<VersionDoc>({ query: `SELECT * FROM c WHERE ${filter} ORDER BY c.versionNumber DESC`, parameters }, { ...options, maxItemCount: pageSize, continuationToken: resumed?.token }).fetchNext());
-    const [totalCount] = await guard(async () => (await this.campaigns.items.query<number>({ query: `SELECT VALUE COUNT(1) FROM c WHERE ${filter}`, parameters }, options).fetchAll()).resources);
-    const items = await this.summaries(campaign, response.resources);
-    return { items: items.map(({ summary }) => summary), totalCount: totalCount ?? 0, page, pageSize, ...(response.continuationToken ? { continuationToken: pageToken(page + 1, response.continuationToken) } : {}) };
+    const query = { query: `SELECT * FROM c WHERE ${filter} ORDER BY c.versionNumber DESC`, parameters };
+    const found = await readPage<VersionDoc>(this.campaigns, query, { query: `SELECT VALUE COUNT(1) FROM c WHERE ${filter}`, parameters }, 1, pageSize, continuationToken, { partitionKey: campaign.id });
+    const items = await this.summaries(campaign, found.items);
+    return { ...found, items: items.map(({ summary }) => summary) };
   }
 
   async version(campaign: CampaignDoc, type: ArtifactType, versionNumber: number): Promise<VersionDetail | undefined> {

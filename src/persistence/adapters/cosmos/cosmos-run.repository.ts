@@ -10,7 +10,7 @@ import { ArtifactDoc, assertItemSize, CampaignDoc, campaignDocOf, queuedRunDoc, 
 import { endOfRunOperations, executeBatch, strip } from './cosmos-batch';
 import { CosmosCampaignHistory } from './cosmos-history';
 import { claimIdempotencyKey, releaseIdempotencyKey } from './cosmos-idempotency';
-import { pageToken, readPageToken } from './cosmos-page-token';
+import { readPage } from './cosmos-page-token';
 import { etagOf, guard, queryIn, statusOf } from './cosmos-requests';
 
 /** Times a write that lost an optimistic-concurrency race (412) is tried again with fresh state. */
@@ -93,22 +93,9 @@ export class CosmosRunRepository extends RunRepository {
   async listCampaigns(tenantId: TenantId, page: number, pageSize: number, continuationToken?: string): Promise<Page<Campaign>> {
     const filter = 'c.type = "campaign" AND c.tenantId = @tenant AND c.isDeleted = false';
     const spec: SqlQuerySpec = { query: `SELECT * FROM c WHERE ${filter} ORDER BY c.createdSeq DESC`, parameters: [{ name: '@tenant', value: tenantId }] };
-    // A token says which page it reads; without one, page N is reached by following N-1 tokens.
-    const resumed = continuationToken ? readPageToken(continuationToken, page) : undefined;
-    const target = resumed?.page ?? page;
-    let token = resumed?.token;
-    let items: CampaignDoc[] = [];
-    for (let current = resumed ? target : 1; current <= target; current++) {
-      const response = await guard(() => this.campaigns.items.query<CampaignDoc>(spec, { maxItemCount: pageSize, continuationToken: token }).fetchNext());
-      items = response.resources;
-      token = response.continuationToken;
-      if (!token && current < target) {
-        items = [];
-        break;
-      }
-    }
-    const [totalCount] = await guard(async () => (await this.campaigns.items.query<number>({ query: `SELECT VALUE COUNT(1) FROM c WHERE ${filter}`, parameters: spec.parameters }).fetchAll()).resources);
-    return { items: items.map(toCampaign), totalCount: totalCount ?? 0, page: target, pageSize, ...(token ? { continuationToken: pageToken(target + 1, token) } : {}) };
+    const count: SqlQuerySpec = { query: `SELECT VALUE COUNT(1) FROM c WHERE ${filter}`, parameters: spec.parameters };
+    const found = await readPage<CampaignDoc>(this.campaigns, spec, count, page, pageSize, continuationToken);
+    return { ...found, items: found.items.map(toCampaign) };
   }
 
   async createRun({ tenantId, run, lease }: NewRun): Promise<OrchestrationRun> {
