@@ -1,17 +1,7 @@
 import { DEFAULT_PLATFORM_LIMITS } from '@app/contracts';
 import { EQUAL_AUDIT_WEIGHTS } from './app-config';
-import { ConfigValidationError, loadConfig } from './load-config';
-
-/** The problems `loadConfig(env)` reports, or a failure when it accepts `env`. */
-function problemsOf(env: NodeJS.ProcessEnv): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigValidationError);
-    return (error as ConfigValidationError).problems;
-  }
-  throw new Error(`expected ${JSON.stringify(env)} to be rejected`);
-}
+import { loadConfig } from './load-config';
+import { problemsOf } from './testing/config-problems';
 
 describe(loadConfig.name, () => {
   describe('with an empty environment', () => {

@@ -1,19 +1,9 @@
-import { ConfigValidationError, loadConfig } from './load-config';
+import { loadConfig } from './load-config';
+import { problemsOf } from './testing/config-problems';
 import { loadJwtAuth } from './load-jwt-auth';
 
 const ISSUER = 'https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0';
 const BASE = { AUTH_JWT_ISSUER: ISSUER, AUTH_JWT_AUDIENCE: 'api://campaign-orchestrator' };
-
-/** The problems `loadConfig(env)` reports. */
-function problemsOf(env: NodeJS.ProcessEnv): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigValidationError);
-    return (error as ConfigValidationError).problems;
-  }
-  throw new Error(`expected ${JSON.stringify(env)} to be rejected`);
-}
 
 describe(loadJwtAuth.name, () => {
   it('leaves JWT authentication off without AUTH_JWT_ISSUER', () => {
