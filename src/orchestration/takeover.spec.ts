@@ -34,18 +34,17 @@ const finishedSteps = (events: OrchestrationEvent[]) => events.filter((e) => e.p
 
 describe('A run taken over from its stored events', () => {
   describe.each<ExecutionMode>(['parallel', 'sequential'])('in %s mode', (executionMode) => {
-    let whole: Awaited<ReturnType<typeof wholeRun>>;
-    beforeAll(async () => {
-      whole = await wholeRun(executionMode, `run-${executionMode}`);
-    });
-
-    it('is a whole run with a compliance round and a failed agent to cut into', () => {
+    // Each test makes its own whole run (a few milliseconds on fakes): code run in a beforeAll is
+    // outside every test, and mutation testing would have to run every test for each of its mutants.
+    it('is a whole run with a compliance round and a failed agent to cut into', async () => {
+      const whole = await wholeRun(executionMode, `run-${executionMode}`);
       expectValidStream(whole.events);
       expect(whole.result.status).toBe('partialSuccess');
       expect(callsOf(whole.agents)).toMatchObject({ shortCopy: 2, visualConcept: 1 });
     });
 
     it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])('goes on after event %i: the next seq is a Resumed event, and no finished step is done again', async (cut) => {
+      const whole = await wholeRun(executionMode, `run-${executionMode}`);
       const stored = whole.events.slice(0, Math.min(cut, whole.events.length - 1));
       const { events, result, agents } = await takenOver(executionMode, `run-${executionMode}`, stored);
 

@@ -3,6 +3,7 @@ import { ARTIFACT_TYPES, type ArtifactType, type Campaign, type CampaignChange, 
 import { DomainError } from '../common/domain-error';
 import { CampaignUpdate, RunRepository, TenantId } from '../persistence/run.repository';
 import type { CampaignEditDto, OverrideDto } from './dto/campaign-edit.dto';
+import { readWithToken } from './page-token';
 
 /** Who changes a campaign, and the ETag of the campaign they saw. */
 export interface EditGuard {
@@ -22,10 +23,7 @@ export class CampaignEditingService {
 
   /** @throws DomainError CAMPAIGN_NOT_FOUND */
   async versions(tenantId: TenantId, campaignId: string, type: ArtifactType, pageSize = 20, continuationToken?: string): Promise<Page<VersionSummary>> {
-    const page = await this.repository.listVersions(tenantId, campaignId, type, pageSize, continuationToken).catch((error: unknown) => {
-      if (continuationToken && (error as { code?: string }).code === 'STORE_ERROR') throw new DomainError('VALIDATION_FAILED', 'The continuation token is not valid', [{ field: 'continuationToken', message: 'is not a token of this list' }]);
-      throw error;
-    });
+    const page = await readWithToken(continuationToken, () => this.repository.listVersions(tenantId, campaignId, type, pageSize, continuationToken));
     if (!page) throw notFound(campaignId);
     return page;
   }
@@ -87,11 +85,13 @@ export class CampaignEditingService {
    */
   async edit(tenantId: TenantId, campaignId: string, input: CampaignEditDto, guard: EditGuard): Promise<Campaign> {
     const ifMatch = required(guard);
-    if (input.name === undefined && input.brief === undefined) throw new DomainError('VALIDATION_FAILED', 'Nothing to change: give a name or a brief', [{ field: '(body)', message: 'name or brief is required' }]);
+    // JSON null is no value (validation lets an optional field be null): a campaign always has a name and a brief.
+    const name = input.name ?? undefined;
+    if (name === undefined && !input.brief) throw new DomainError('VALIDATION_FAILED', 'Nothing to change: give a name or a brief', [{ field: '(body)', message: 'name or brief is required' }]);
     const campaign = await this.campaign(tenantId, campaignId);
     const brief = input.brief && JSON.parse(JSON.stringify(input.brief));
-    const update: CampaignUpdate = { ...(input.name !== undefined ? { name: input.name } : {}), ...(brief ? { brief, ...withdrawn(campaign) } : {}) };
-    const fields = [...(input.name !== undefined ? ['name'] : []), ...(brief ? ['brief'] : [])];
+    const update: CampaignUpdate = { ...(name !== undefined ? { name } : {}), ...(brief ? { brief, ...withdrawn(campaign) } : {}) };
+    const fields = [...(name !== undefined ? ['name'] : []), ...(brief ? ['brief'] : [])];
     return this.repository.updateCampaign(tenantId, campaignId, update, ifMatch, { by: guard.by, action: 'edit', details: { fields } });
   }
 

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Campaign, CampaignDetail, OrchestrationRun, Page } from '@app/contracts';
 import { DomainError } from '../common/domain-error';
 import { RunRepository, TenantId } from '../persistence/run.repository';
-import { StoreConflictError } from '../persistence/store-errors';
 import type { CampaignInputDto } from './dto/start-run.dto';
+import { readWithToken } from './page-token';
 
 /** Campaigns of a tenant: create, list, read with active artifacts, run history. */
 @Injectable()
@@ -15,14 +15,8 @@ export class CampaignsService {
   }
 
   /** @throws DomainError VALIDATION_FAILED for a continuation token the store does not know. */
-  async list(tenantId: TenantId, page = 1, pageSize = 20, continuationToken?: string): Promise<Page<Campaign>> {
-    try {
-      return await this.repository.listCampaigns(tenantId, page, pageSize, continuationToken);
-    } catch (error) {
-      const refused = error instanceof StoreConflictError || (error as { cause?: { code?: unknown } }).cause?.code === 400;
-      if (continuationToken && refused) throw new DomainError('VALIDATION_FAILED', 'The continuation token is not valid', [{ field: 'continuationToken', message: 'is not a token of this list' }]);
-      throw error;
-    }
+  list(tenantId: TenantId, page = 1, pageSize = 20, continuationToken?: string): Promise<Page<Campaign>> {
+    return readWithToken(continuationToken, () => this.repository.listCampaigns(tenantId, page, pageSize, continuationToken));
   }
 
   /** @throws DomainError CAMPAIGN_NOT_FOUND */

@@ -1,15 +1,9 @@
+import { createRunsHarness } from './testing/runs-harness';
 import { isTerminalState, type OrchestrationEvent } from '@app/contracts';
 import type { AppConfig } from '../config/app-config';
-import { SqliteRunRepository } from '../persistence/adapters/sqlite-run.repository';
 import { LeaseLostError } from '../persistence/store-errors';
-import { SAMPLE_CONTENT } from '../orchestration/testing/fake-agents';
-import { createHarness } from '../orchestration/testing/orchestrator-harness';
-import { InProcessRunEventBus } from './adapters/in-process-run-event-bus';
-import { InProcessRunQueue } from './adapters/in-process-run-queue';
 import { RunExecutor } from './run-executor';
 import { RunsService } from './runs.service';
-import { TenantLimits } from './tenant-limits';
-import { ALWAYS_AVAILABLE } from '../llm/llm-breaker';
 import { aBrief } from '../agents/testing/fixtures';
 
 /** The agents' sample brief, shared by every tier. */
@@ -20,18 +14,15 @@ const BRIEF = aBrief();
  * `leaseMs`; `scaleOut` configures Redis (whose queue would take handed-back runs) and `shutdown`.
  */
 function setup(delayMs: number, leaseMs = 10_000, options: { scaleOut?: boolean; shutdown?: AppConfig['shutdown'] } = {}) {
-  const step = <T>(output: T) => () => ({ output, delayMs });
-  const harness = createHarness({ copy: step(SAMPLE_CONTENT.copy), shortCopy: step(SAMPLE_CONTENT.shortCopy), visualConcept: step(SAMPLE_CONTENT.visualConcept) });
-  const config = {
-    ...harness.config,
-    runs: { ...harness.config.runs, leaseMs },
-    redis: options.scaleOut ? { url: 'redis://127.0.0.1:6379', prefix: 'test' } : undefined,
-    shutdown: options.shutdown ?? harness.config.shutdown,
-  } as AppConfig;
-  const repository = new SqliteRunRepository(':memory:');
-  const bus = new InProcessRunEventBus();
-  const executor = new RunExecutor(repository, harness.orchestrator, harness.registry, bus, config);
-  const runs = new RunsService(repository, executor, new InProcessRunQueue(executor), bus, config, new TenantLimits(repository, config), ALWAYS_AVAILABLE);
+  const { executor, runs, repository, registry, bus } = createRunsHarness({
+    delayMs,
+    config: (config) => ({
+      ...config,
+      runs: { ...config.runs, leaseMs },
+      redis: options.scaleOut ? { url: 'redis://127.0.0.1:6379', prefix: 'test' } : undefined,
+      shutdown: options.shutdown ?? config.shutdown,
+    }),
+  });
   const published: OrchestrationEvent[] = [];
   const publish = bus.publish.bind(bus);
   jest.spyOn(bus, 'publish').mockImplementation((event) => {
@@ -39,7 +30,7 @@ function setup(delayMs: number, leaseMs = 10_000, options: { scaleOut?: boolean;
     publish(event);
   });
   const warned = jest.spyOn((executor as unknown as { logger: { warn: () => void } }).logger, 'warn').mockImplementation(() => undefined);
-  return { executor, runs, repository, registry: harness.registry, bus, published, warned };
+  return { executor, runs, repository, registry, bus, published, warned };
 }
 
 const start = (runs: RunsService) => runs.start('t', { campaign: { name: 'C', brief: BRIEF }, selectedPlatforms: ['x'] });

@@ -1,36 +1,16 @@
+import { createRunsHarness } from './testing/runs-harness';
+import type { RunEventsService } from './run-events.service';
 import { lastValueFrom, toArray } from 'rxjs';
 import type { OrchestrationEvent } from '@app/contracts';
-import { SqliteRunRepository } from '../persistence/adapters/sqlite-run.repository';
 import { StoreError } from '../persistence/store-errors';
-import { SAMPLE_CONTENT } from '../orchestration/testing/fake-agents';
-import { createHarness } from '../orchestration/testing/orchestrator-harness';
-import { InProcessRunEventBus } from './adapters/in-process-run-event-bus';
-import { InProcessRunQueue } from './adapters/in-process-run-queue';
-import { RunEventsService } from './run-events.service';
-import { RunExecutor } from './run-executor';
 import { RunsService } from './runs.service';
-import { TenantLimits } from './tenant-limits';
-import { ALWAYS_AVAILABLE } from '../llm/llm-breaker';
 import { aBrief } from '../agents/testing/fixtures';
 
 /** The agents' sample brief, shared by every tier. */
 const BRIEF = aBrief();
 
 /** RunsService over an in-memory SQLite store and fake agents that take `delayMs` each. */
-function setup(delayMs = 5) {
-  const step = <T>(output: T) => () => ({ output, delayMs });
-  const { orchestrator, registry, config } = createHarness({
-    copy: step(SAMPLE_CONTENT.copy),
-    shortCopy: step(SAMPLE_CONTENT.shortCopy),
-    visualConcept: step(SAMPLE_CONTENT.visualConcept),
-  });
-  const repository = new SqliteRunRepository(':memory:');
-  const bus = new InProcessRunEventBus();
-  const executor = new RunExecutor(repository, orchestrator, registry, bus, config);
-  const runs = new RunsService(repository, executor, new InProcessRunQueue(executor), bus, config, new TenantLimits(repository, config), ALWAYS_AVAILABLE);
-  const events = new RunEventsService(repository, bus);
-  return { runs, executor, events, repository, registry, bus };
-}
+const setup = (delayMs = 5) => createRunsHarness({ delayMs });
 
 const collect = (events: RunEventsService, runId: string) => lastValueFrom(events.stream('t', runId).pipe(toArray()));
 

@@ -1,14 +1,5 @@
-import type { AppConfig } from '../config/app-config';
-import type { LlmAvailability } from '../llm/llm-breaker';
-import { SAMPLE_CONTENT } from '../orchestration/testing/fake-agents';
-import { createHarness } from '../orchestration/testing/orchestrator-harness';
-import { SqliteRunRepository } from '../persistence/adapters/sqlite-run.repository';
-import { InProcessRunEventBus } from './adapters/in-process-run-event-bus';
-import { InProcessRunQueue } from './adapters/in-process-run-queue';
+import { createRunsHarness, type RunsHarnessOptions } from './testing/runs-harness';
 import { fingerprintOf, idempotencyKeyOf } from './idempotency';
-import { RunExecutor } from './run-executor';
-import { RunsService } from './runs.service';
-import { TenantLimits } from './tenant-limits';
 import { aBrief } from '../agents/testing/fixtures';
 
 /** The agents' sample brief, shared by every tier. */
@@ -16,16 +7,7 @@ const BRIEF = aBrief();
 const NEW_CAMPAIGN = { campaign: { name: 'C', brief: BRIEF }, selectedPlatforms: ['x' as const] };
 
 /** RunsService with the given per-tenant limits and model availability, over in-memory SQLite and fake agents of `delayMs`. */
-function setup(options: { tenants?: AppConfig['tenants']; delayMs?: number; llm?: LlmAvailability } = {}) {
-  const step = <T>(output: T) => () => ({ output, delayMs: options.delayMs ?? 5 });
-  const harness = createHarness({ copy: step(SAMPLE_CONTENT.copy), shortCopy: step(SAMPLE_CONTENT.shortCopy), visualConcept: step(SAMPLE_CONTENT.visualConcept) });
-  const config = { ...harness.config, tenants: options.tenants ?? { startsPerMinute: 0, maxActiveRuns: 0 } } as AppConfig;
-  const repository = new SqliteRunRepository(':memory:');
-  const bus = new InProcessRunEventBus();
-  const executor = new RunExecutor(repository, harness.orchestrator, harness.registry, bus, config);
-  const runs = new RunsService(repository, executor, new InProcessRunQueue(executor), bus, config, new TenantLimits(repository, config), options.llm ?? { available: true, retryAfterSeconds: 0 });
-  return { runs, repository, executor };
-}
+const setup = (options: RunsHarnessOptions = {}) => createRunsHarness(options);
 
 describe('Run starts: idempotency keys', () => {
   it('answers a repeat of a start with its key with the first answer, marked replayed, and starts nothing more', async () => {

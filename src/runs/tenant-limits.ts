@@ -61,12 +61,18 @@ export class TenantLimits implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  onModuleInit(): void {
+  /**
+   * Connects to Redis before the node serves, so that its first starts draw on the shared budget;
+   * a Redis that refuses the first attempt does not stop the boot (ioredis goes on trying).
+   */
+  async onModuleInit(): Promise<void> {
     // Until it is ready, and whenever it is not, starts draw on the per-node insurance budget.
-    this.redis?.connect().catch(() => undefined);
+    await this.redis?.connect().catch(() => undefined);
   }
 
+  /** Closes the connection; one still trying to reach Redis stops trying (else its timers keep the process alive). */
   async onApplicationShutdown(): Promise<void> {
-    await this.redis?.quit().catch(() => this.redis?.disconnect());
+    if (this.redis?.status === 'ready') await this.redis.quit().catch(() => this.redis?.disconnect());
+    else this.redis?.disconnect();
   }
 }
