@@ -24,6 +24,12 @@ export default {
     configFile: 'jest.config.js',
     config: {
       roots: [`<rootDir>/src/${folder}`, ...(withRedis ? ['<rootDir>/test/integration'] : [])],
+      // The API documentation decorators as no-ops (see the stub): they cost each spec file most of a second.
+      moduleNameMapper: {
+        '^@app/contracts$': '<rootDir>/libs/contracts/src',
+        '^@app/contracts/(.*)$': '<rootDir>/libs/contracts/src/$1',
+        '^@nestjs/swagger$': '<rootDir>/test/support/mutation/nestjs-swagger.js',
+      },
       testRegex: withRedis ? `(/src/.*\\.spec|/test/integration/(${REDIS_SPECS.join('|')})\\.int-spec)\\.ts$` : '/src/.*\\.spec\\.ts$',
     },
     enableFindRelatedTests: true,

@@ -217,28 +217,31 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     const run = await this.repository.getRun(tenantId, runId);
     if (!run) throw new DomainError('RUN_NOT_FOUND', `Run ${runId} not found`);
     if (!ACTIVE_RUN_STATUSES.includes(run.status)) throw new DomainError('RUN_ALREADY_FINISHED', `Run ${runId} has already ended (${run.status})`);
-    // Listening before asking, so that the terminal event cannot pass unseen in between.
-    const ended = firstValueFrom(
-      merge(
-        this.bus.live(runId).pipe(filter((event) => isTerminalState(event.state))),
-        timer(CANCEL_WAIT_MS),
-      ).pipe(take(1), map(() => undefined)),
-      { defaultValue: undefined },
-    );
     const waiting = await this.queue.withdraw(runId);
-    if (waiting) await this.cancelWaiting(tenantId, waiting.request);
-    else await this.bus.requestCancel(runId);
-    await ended;
+    if (waiting) {
+      await this.cancelWaiting(tenantId, waiting.request);
+    } else {
+      // Listening before asking, so that the terminal event cannot pass unseen in between.
+      const ended = firstValueFrom(
+        merge(
+          this.bus.live(runId).pipe(filter((event) => isTerminalState(event.state))),
+          timer(CANCEL_WAIT_MS),
+        ).pipe(take(1), map(() => undefined)),
+        { defaultValue: undefined },
+      );
+      await this.bus.requestCancel(runId);
+      await ended;
+    }
     const after = await this.repository.getRun(tenantId, runId);
     return { runId, status: after?.status ?? run.status };
   }
 
-  /** A run taken out of the queue before any worker started it: stored here as queued, then cancelled, like any cancelled run. */
+  /** A run taken out of the queue before any worker started it: executed here already cancelled, like any cancelled run; resolves once its end is stored. */
   private async cancelWaiting(tenantId: TenantId, request: RunJob['request']): Promise<void> {
     const lease = await this.repository.claimRun(tenantId, request.runId, this.executor.claim);
     const cancelled = new AbortController();
     cancelled.abort();
-    void this.executor.execute(tenantId, request, lease.epoch, cancelled.signal);
+    await this.executor.execute(tenantId, request, lease.epoch, cancelled.signal);
   }
 
   /** @throws DomainError RUN_NOT_FOUND */

@@ -1,5 +1,6 @@
-import type { ArtifactType, CampaignDetail } from '@app/contracts';
+import type { ArtifactType, CampaignBrief, CampaignDetail } from '@app/contracts';
 import type { Page } from 'playwright-core';
+import { STORE_BRIEF } from './run-fixtures';
 
 /**
  * Drives the live page (public/) in a Playwright page: fills the brief, waits for a run's end,
@@ -22,16 +23,22 @@ export interface Brief {
   restrictedKeywords: string;
 }
 
-export const BRIEF: Brief = {
-  name: 'Oat cold brew launch',
-  objective: 'Get commuters to try the new oat-milk cold brew in its launch month',
-  targetAudience: 'Office workers aged 25-40 who buy coffee on the way to work',
-  productDetails: 'Cold brew steeped for 18 hours, blended with oat milk, sold in 330 ml recyclable cans.',
-  toneGuidelines: 'upbeat, concise',
-  brandPalette: '#3E2723, #FFF8E1',
-  requiredKeywords: 'oat',
-  restrictedKeywords: 'cheap',
-};
+/** How the page's form holds a brief: lists as comma-separated text. */
+export function briefForm(name: string, brief: CampaignBrief): Brief {
+  return {
+    name,
+    objective: brief.objective,
+    targetAudience: brief.targetAudience,
+    productDetails: brief.productDetails,
+    toneGuidelines: (brief.toneGuidelines ?? []).join(', '),
+    brandPalette: (brief.brandPalette ?? []).join(', '),
+    requiredKeywords: (brief.constraints?.requiredKeywords ?? []).join(', '),
+    restrictedKeywords: (brief.constraints?.restrictedKeywords ?? []).join(', '),
+  };
+}
+
+/** The store tier's sample brief (the oat cold brew launch), as the page's form holds it. */
+export const BRIEF: Brief = briefForm('Oat cold brew launch', STORE_BRIEF);
 
 export async function fillBrief(page: Page, brief: Partial<Brief> = {}, mode: 'parallel' | 'sequential' = 'parallel', platforms = ['x', 'instagram', 'linkedin']) {
   for (const [field, value] of Object.entries({ ...BRIEF, ...brief })) await page.fill(`#${field}`, value);

@@ -15,6 +15,7 @@ import type {
   TerminalState,
 } from '@app/contracts';
 import type { NewCampaign, NewRun, RunOutcome, TenantId } from '../../src/persistence/run.repository';
+import { aConcept, aCopy, aVariant, aVisual } from '../../src/agents/testing/fixtures';
 
 /** Builders of the records a run stores: campaigns, runs, events and realistic run outcomes. */
 
@@ -96,33 +97,13 @@ export function progressEvents(run: RunRef): OrchestrationEvent[] {
   ];
 }
 
-/** Content of an artifact, marked with `label` so that every version's content differs. */
+/** The agents' clean sample content of an artifact, marked with `label` so that every version's content differs. */
 export function artifactContent<T extends ArtifactType>(type: T, label: string): ArtifactContentMap[T] {
+  const copy = aCopy();
   const contents: ArtifactContentMap = {
-    copy: {
-      headlines: [`Oat cold brew, ready when you are (${label})`, 'Your commute just got a smoother start', 'Eighteen hours of steeping, one can'],
-      bodyCopy: { short: `Short body ${label}`, medium: `Medium body ${label}`, long: `Long body ${label}` },
-      ctas: ['Grab a can', 'Find a store', 'Try it this week'],
-      toneNotes: `Upbeat and concise (${label})`,
-    },
-    shortCopy: {
-      platforms: [
-        {
-          platform: 'x',
-          variants: [1, 2, 3].map((n) => ({ text: `Oat cold brew #${n} ${label}`, characterCount: 20 + label.length, overLimit: false, hashtags: ['#coldbrew'] })),
-        },
-      ],
-    },
-    visualConcept: {
-      concepts: ['Morning platform', 'Desk ritual'].map((name) => ({
-        name,
-        description: `${name} poster ${label}`,
-        mood: ['fresh', 'calm'],
-        palette: ['#3E2723', '#FFF8E1'],
-        layout: { headlineZone: 'top third', focalArea: 'can in hand', ctaPlacement: 'bottom right' },
-        altText: `A commuter holding a can of oat cold brew on a ${name.toLowerCase()}, inviting a calm start`,
-      })),
-    },
+    copy: aCopy({ headlines: [`${copy.headlines[0]} (${label})`, ...copy.headlines.slice(1)], toneNotes: `${copy.toneNotes} (${label})` }),
+    shortCopy: { platforms: [{ platform: 'x', variants: [1, 2, 3].map((n) => aVariant({ text: `Fresh coffee #${n} ${label}` })) }] },
+    visualConcept: aVisual([aConcept({ description: `${aConcept().description} (${label})` }), aConcept({ name: 'Everyday moment', description: `A kitchen table at dawn (${label})` })]),
   };
   return contents[type];
 }

@@ -11,6 +11,7 @@ import { CampaignEditingService } from '../campaign-editing.service';
 import { CampaignsService } from '../campaigns.service';
 import { RunEventsService } from '../run-events.service';
 import { RunExecutor } from '../run-executor';
+import type { RunQueue } from '../run-queue';
 import { RunsService, type StartedRun } from '../runs.service';
 import { TenantLimits } from '../tenant-limits';
 
@@ -23,6 +24,8 @@ export interface RunsHarnessOptions {
   tenants?: AppConfig['tenants'];
   /** The model's availability (default: always available). */
   llm?: LlmAvailability;
+  /** The queue runs go to (default: the in-process one, which executes each at once). */
+  queue?: (executor: RunExecutor) => RunQueue;
   /** Changes to the configuration (runs, redis, shutdown…), on top of the test defaults. */
   config?: (config: AppConfig) => AppConfig;
 }
@@ -39,7 +42,7 @@ export function createRunsHarness(options: RunsHarnessOptions = {}) {
   const repository = new SqliteRunRepository(':memory:');
   const bus = new InProcessRunEventBus();
   const executor = new RunExecutor(repository, harness.orchestrator, harness.registry, bus, config);
-  const queue = new InProcessRunQueue(executor);
+  const queue = options.queue ? options.queue(executor) : new InProcessRunQueue(executor);
   const runs = new RunsService(repository, executor, queue, bus, config, new TenantLimits(repository, config), options.llm ?? ALWAYS_AVAILABLE);
   return {
     runs,
