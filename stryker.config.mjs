@@ -37,7 +37,8 @@ export default {
   mutate: [`src/${folder}/**/*.ts`, '!src/**/*.spec.ts', '!src/**/testing/**', '!src/**/*.module.ts'],
   coverageAnalysis: 'perTest',
   concurrency: 2,
-  timeoutMS: 2500,
+  // Above the specs' own run deadline (RUN_DEADLINE_MS, 3 s): a run that never ends fails its test, which costs less than a timeout (a new test runner).
+  timeoutMS: 5000,
   ignorePatterns: ['dist', 'dist-bench', 'coverage', 'data', 'reports'],
   tempDirName: `reports/.stryker-tmp-${folder}`,
   incremental: true,

@@ -1,7 +1,6 @@
-import { lastValueFrom, toArray } from 'rxjs';
 import { aBrief, aShortCopy } from '../agents/testing/fixtures';
 import type { FakeScripts } from '../orchestration/testing/fake-agents';
-import { createRunsHarness } from './testing/runs-harness';
+import { createRunsHarness, eventsOf } from './testing/runs-harness';
 
 const NEW_CAMPAIGN = { campaign: { name: 'C', brief: aBrief() }, selectedPlatforms: ['x' as const, 'linkedin' as const] };
 
@@ -14,7 +13,7 @@ async function campaignWithFirstRun(scripts: FakeScripts = {}) {
   return { ...harness, campaignId: first.campaignId, firstRunId: first.runId, end };
 }
 
-const finished = (harness: ReturnType<typeof createRunsHarness>, runId: string) => lastValueFrom(harness.events.stream('t', runId).pipe(toArray()));
+const finished = (harness: ReturnType<typeof createRunsHarness>, runId: string) => eventsOf(harness, 't', runId);
 
 describe('RunsService.regenerate', () => {
   it('stores a run of one generator with what the editor asked, from the active version, and hands the generator that version with its audit findings', async () => {

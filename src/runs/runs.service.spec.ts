@@ -1,6 +1,5 @@
-import { createRunsHarness } from './testing/runs-harness';
+import { createRunsHarness, eventsOf } from './testing/runs-harness';
 import type { RunEventsService } from './run-events.service';
-import { lastValueFrom, toArray } from 'rxjs';
 import type { OrchestrationEvent } from '@app/contracts';
 import { StoreError } from '../persistence/store-errors';
 import { RunsService } from './runs.service';
@@ -12,7 +11,7 @@ const BRIEF = aBrief();
 /** RunsService over an in-memory SQLite store and fake agents that take `delayMs` each. */
 const setup = (delayMs = 5) => createRunsHarness({ delayMs });
 
-const collect = (events: RunEventsService, runId: string) => lastValueFrom(events.stream('t', runId).pipe(toArray()));
+const collect = (events: RunEventsService, runId: string) => eventsOf({ events }, 't', runId);
 
 describe(RunsService.name, () => {
   it('stores every event before publishing it, and the run with its outcome at the end', async () => {

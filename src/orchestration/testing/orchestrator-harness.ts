@@ -1,4 +1,4 @@
-import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
+import { firstValueFrom, from, lastValueFrom, MonoTypeOperatorFunction, throwError, timeout, toArray } from 'rxjs';
 import { filter } from 'rxjs/operators';
 import type { OrchestrationEvent, OrchestrationRequest, OrchestrationResult } from '@app/contracts';
 import { aBrief } from '../../agents/testing/fixtures';
@@ -39,13 +39,26 @@ export function createHarness(scripts: FakeScripts = {}, settings: Partial<Orche
   return { agents, registry, orchestrator, config, log };
 }
 
+/**
+ * How long a spec waits for a run on fake agents to end (they take milliseconds) before it fails,
+ * naming what it waited for: a run that never ends fails its test at once instead of hanging it
+ * (and a mutation test then counts a failure, not a timeout that costs a fresh test runner).
+ */
+export const RUN_DEADLINE_MS = 3000;
+
+/** Fails the stream when it has not emitted (for `toArray`: ended) within `RUN_DEADLINE_MS`, saying `what` did not happen. */
+export function withinRunDeadline<T>(what: string): MonoTypeOperatorFunction<T> {
+  return timeout({ first: RUN_DEADLINE_MS, with: () => throwError(() => new Error(`${what} within ${RUN_DEADLINE_MS} ms`)) });
+}
+
 /** Waits for a run's whole stream and its result. */
 export async function collect(execution: RunExecution): Promise<{ events: OrchestrationEvent[]; result: OrchestrationResult }> {
-  const events = await lastValueFrom(execution.events$.pipe(toArray()));
-  return { events, result: await execution.result };
+  const events = await lastValueFrom(execution.events$.pipe(toArray(), withinRunDeadline('The run did not end')));
+  const result = await lastValueFrom(from(execution.result).pipe(withinRunDeadline('The run ended without a result')));
+  return { events, result };
 }
 
 /** Resolves with the first event of the run matching `predicate`. */
 export function when(execution: RunExecution, predicate: (e: OrchestrationEvent) => boolean): Promise<OrchestrationEvent> {
-  return firstValueFrom(execution.events$.pipe(filter(predicate)));
+  return firstValueFrom(execution.events$.pipe(filter(predicate), withinRunDeadline('No event of the run matched')));
 }

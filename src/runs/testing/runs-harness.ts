@@ -1,8 +1,9 @@
 import { lastValueFrom, toArray } from 'rxjs';
+import type { OrchestrationEvent } from '@app/contracts';
 import type { AppConfig } from '../../config/app-config';
 import { ALWAYS_AVAILABLE, type LlmAvailability } from '../../llm/llm-breaker';
 import { type FakeScripts, SAMPLE_CONTENT } from '../../orchestration/testing/fake-agents';
-import { createHarness } from '../../orchestration/testing/orchestrator-harness';
+import { createHarness, withinRunDeadline } from '../../orchestration/testing/orchestrator-harness';
 import { SqliteRunRepository } from '../../persistence/adapters/sqlite-run.repository';
 import type { TenantId } from '../../persistence/run.repository';
 import { InProcessRunEventBus } from '../adapters/in-process-run-event-bus';
@@ -65,6 +66,11 @@ export type RunsHarness = ReturnType<typeof createRunsHarness>;
 /** Resolves with the run `started` names once its event stream has ended (wait for this, not for a fixed time). */
 export async function ended({ events }: Pick<RunsHarness, 'events'>, tenantId: TenantId, started: StartedRun | Promise<StartedRun>): Promise<StartedRun> {
   const run = await started;
-  await lastValueFrom(events.stream(tenantId, run.runId).pipe(toArray()));
+  await eventsOf({ events }, tenantId, run.runId);
   return run;
+}
+
+/** The whole event stream of a run, once it has ended (failing the test when it has not within the run deadline). */
+export function eventsOf({ events }: Pick<RunsHarness, 'events'>, tenantId: TenantId, runId: string): Promise<OrchestrationEvent[]> {
+  return lastValueFrom(events.stream(tenantId, runId).pipe(toArray(), withinRunDeadline(`Run ${runId} did not end`)));
 }
