@@ -82,6 +82,36 @@ describe('A regeneration of one artifact', () => {
   });
 });
 
+describe('A regeneration, what it says and what it hands over', () => {
+  it('hands over a base version that was never audited as a passing one without findings', async () => {
+    const { orchestrator, agents } = createHarness();
+    await collect(orchestrator.run(sampleRequest({ regeneration: regeneration({ base: { ...base(), feedback: undefined } }) })));
+
+    expect(agents.copy.calls[0].input.previous).toEqual({ content: aCopy(), feedback: { verdict: 'pass', weightedScore: 100, flags: [], recommendations: [] } });
+  });
+
+  it('announces what it regenerated, or that it could not', async () => {
+    const { events } = await collect(createHarness().orchestrator.run(sampleRequest({ regeneration: regeneration() })));
+    expect(events.find((e) => e.state === 'GenerationComplete')?.message).toBe('Regenerated copy');
+
+    const broken = createHarness({ visualConcept: () => ({ error: new Error('boom') }) });
+    const failed = await collect(broken.orchestrator.run(sampleRequest({ regeneration: regeneration({ artifactType: 'visualConcept', base: undefined }) })));
+    expect(failed.events.find((e) => e.state === 'GenerationComplete')?.message).toBe('visualConcept was not regenerated');
+  });
+
+  it('stops after a generation cancelled meanwhile: no GenerationComplete, no audit', async () => {
+    const { orchestrator, agents } = createHarness({ copy: () => ({ output: aCopy(), delayMs: 50 }) });
+    const controller = new AbortController();
+    const execution = orchestrator.run(sampleRequest({ regeneration: regeneration() }), controller.signal);
+    setTimeout(() => controller.abort(), 10);
+    const { events } = await collect(execution);
+
+    expect(events.map((e) => e.state)).not.toContain('GenerationComplete');
+    expect(events.at(-1)?.state).toBe('Cancelled');
+    expect(agents.audit.calls).toEqual([]);
+  });
+});
+
 describe('validateRunRequest of a regeneration', () => {
   const check = (r: Partial<RegenerationRequest>) => () => validateRunRequest(sampleRequest({ regeneration: regeneration(r) }));
   const fields = (r: Partial<RegenerationRequest>) => {
@@ -109,6 +139,10 @@ describe('validateRunRequest of a regeneration', () => {
     expect(fields({ instructions: 'x'.repeat(4001) })).toEqual(['regeneration.instructions']);
     expect(fields({ activate: 'sometimes' as never })).toEqual(['regeneration.activate']);
     expect(fields({ platforms: ['x'] })).toEqual(['regeneration.platforms']);
+    expect(() => check({ platforms: ['x'] })()).toThrow(expect.objectContaining({ errors: [{ field: 'regeneration.platforms', message: 'platforms can only be chosen for shortCopy' }] }));
+    expect(() => check({ artifactType: 'shortCopy', platforms: ['facebook', 'x'] })()).toThrow(
+      expect.objectContaining({ errors: [{ field: 'regeneration.platforms', message: 'facebook not among the selected platforms (x, linkedin)' }] }),
+    );
     expect(fields({ artifactType: 'shortCopy', platforms: ['facebook'] })).toEqual(['regeneration.platforms']);
     expect(fields({ artifactType: 'shortCopy', platforms: [] })).toEqual(['regeneration.platforms']);
     expect(() => check({ artifactType: 'shortCopy', platforms: ['linkedin'] })()).not.toThrow();
