@@ -7,12 +7,12 @@ export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 /** A record younger than this whose run does not exist is a start still under way; older, one a crash cut short. */
 export const ORPHANED_AFTER_MS = 10_000;
 
-/** `value` with object keys sorted and undefined members dropped, so equal content serialises equally. */
+/** `value` with object keys sorted, so equal content serialises equally (JSON leaves undefined members out). */
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value === null || typeof value !== 'object') return value;
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, member]) => member !== undefined);
-  return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, member]) => [key, canonical(member)]));
+  const record = value as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(record).sort().map((key) => [key, canonical(record[key])]));
 }
 
 /** A hash of a start request's content, whatever its key order and transport (REST or socket). */

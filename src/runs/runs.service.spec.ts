@@ -97,12 +97,28 @@ describe(RunsService.name, () => {
     await expect(runs.cancel('other-tenant', started.runId)).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
   });
 
-  it('marks runs a crash left unfinished as failed when it boots', async () => {
+  it('reads a run with its detail, and names an unknown one', async () => {
+    const { runs, events } = setup();
+    const started = await runs.start('t', { campaign: { name: 'C', brief: BRIEF }, selectedPlatforms: ['x'] });
+    await collect(events, started.runId);
+    expect(await runs.get('t', started.runId)).toMatchObject({ id: started.runId, campaignId: started.campaignId, status: 'completed' });
+    await expect(runs.get('t', 'nope')).rejects.toMatchObject({ code: 'RUN_NOT_FOUND', message: 'Run nope not found' });
+    await expect(runs.get('other', started.runId)).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
+    await expect(runs.start('t', { campaignId: 'gone', selectedPlatforms: ['x'] })).rejects.toMatchObject({ code: 'CAMPAIGN_NOT_FOUND', message: 'Campaign gone not found' });
+  });
+
+  it('marks runs a crash left unfinished as failed when it boots, and says how many', async () => {
     const { runs, repository } = setup();
+    const warn = jest.spyOn((runs as unknown as { logger: { warn: (m: string) => void } }).logger, 'warn').mockImplementation(() => undefined);
+    await runs.onApplicationBootstrap();
+    expect(warn).not.toHaveBeenCalled();
+    runs.beforeApplicationShutdown();
     const campaign = await repository.createCampaign({ tenantId: 't', name: 'C', brief: BRIEF });
     await repository.createRun({ tenantId: 't', run: { id: 'crashed', campaignId: campaign.id, executionMode: 'parallel', selectedPlatforms: ['x'] } });
     await runs.onApplicationBootstrap();
     expect(await repository.getRun('t', 'crashed')).toMatchObject({ status: 'failed', errors: [expect.objectContaining({ code: 'RUN_INTERRUPTED' })] });
+    expect(warn).toHaveBeenCalledWith('Marked 1 interrupted run(s) failed (RUN_INTERRUPTED)');
+    runs.beforeApplicationShutdown();
   });
 
   it('drains on shutdown: no new runs, in-flight runs end before it returns', async () => {

@@ -71,10 +71,15 @@ describe('Run starts: idempotency keys', () => {
   it('fingerprints the content of a request, not its key order, and checks the REST header', () => {
     expect(fingerprintOf({ a: 1, b: { c: [1, 2], d: undefined } })).toBe(fingerprintOf({ b: { c: [1, 2] }, a: 1 }));
     expect(fingerprintOf({ b: { c: [2, 1] }, a: 1 })).not.toBe(fingerprintOf({ b: { c: [1, 2] }, a: 1 }));
+    expect(fingerprintOf({ z: 1, y: [{ d: 2, c: 3 }], x: null })).toBe(fingerprintOf({ x: null, y: [{ c: 3, d: 2 }], z: 1 }));
+    expect(fingerprintOf({ a: [1] })).not.toBe(fingerprintOf({ a: { 0: 1 } }));
+    expect(fingerprintOf({ a: null })).not.toBe(fingerprintOf({ a: {} }));
     expect(idempotencyKeyOf(undefined)).toBeUndefined();
     expect(idempotencyKeyOf('3f1c0c1e-8d4e-4c55-b7b4-4f3c9d1b2a10')).toBe('3f1c0c1e-8d4e-4c55-b7b4-4f3c9d1b2a10');
     for (const bad of ['', 'with space', 'é', 'k'.repeat(256)]) {
-      expect(() => idempotencyKeyOf(bad)).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED', errors: [expect.objectContaining({ field: 'Idempotency-Key' })] }));
+      expect(() => idempotencyKeyOf(bad)).toThrow(
+        expect.objectContaining({ code: 'VALIDATION_FAILED', message: 'The Idempotency-Key header is not valid', errors: [{ field: 'Idempotency-Key', message: 'must be 1-255 visible ASCII characters' }] }),
+      );
     }
   });
 });

@@ -99,6 +99,9 @@ describe('The adapters the configuration asks for', () => {
     await queue.enqueue({ tenantId: 't', request });
     expect(await client().exists('wiring:bull:runs:run-wired')).toBe(1);
     expect((await queue.withdraw('run-wired'))?.request.runId).toBe('run-wired');
+    const connections = (await client().client('LIST')) as string;
+    expect(connections).toContain('name=campaign-orchestrator:queue ');
+    expect(connections).toContain('name=campaign-orchestrator:worker');
     await queue.beforeApplicationShutdown();
     await queue.onApplicationShutdown();
 
