@@ -42,6 +42,17 @@ describe('RunsService.regenerate', () => {
     expect(agents.shortCopy.calls).toHaveLength(1);
   });
 
+  it('works from the campaign\'s current brief revision after an edit', async () => {
+    const { runs, repository, editing, agents, campaignId, end } = await campaignWithFirstRun();
+    const campaign = (await repository.getCampaign('t', campaignId))!;
+    await editing.edit('t', campaignId, { brief: aBrief({ objective: 'Win back lapsed subscribers' }) }, { by: 'ann', ifMatch: campaign.etag });
+
+    const started = await runs.regenerate('t', campaignId, 'copy', { instructions: 'Shorter' });
+    await end(started.runId);
+    expect(await repository.getRun('t', started.runId)).toMatchObject({ briefRevision: 2 });
+    expect(agents.copy.calls.at(-1)?.input.brief.objective).toBe('Win back lapsed subscribers');
+  });
+
   it('keeps the activation the editor chose, and the platforms of a short-copy regeneration beside the ones the version has', async () => {
     const { runs, repository, agents, campaignId, end } = await campaignWithFirstRun();
     const started = await runs.regenerate('t', campaignId, 'shortCopy', { instructions: 'Punchier', platforms: ['instagram', 'x'], activate: 'never' });

@@ -93,8 +93,8 @@ describe(RunsService.name, () => {
     const started = await runs.start('t', { campaign: { name: 'C', brief: BRIEF }, selectedPlatforms: ['x'] });
     expect(await runs.cancel('t', started.runId)).toEqual({ runId: started.runId, status: 'cancelled' });
     expect((await repository.listEvents('t', started.runId, 0)).at(-1)?.state).toBe('Cancelled');
-    await expect(runs.cancel('t', started.runId)).rejects.toMatchObject({ code: 'RUN_ALREADY_FINISHED' });
-    await expect(runs.cancel('other-tenant', started.runId)).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
+    await expect(runs.cancel('t', started.runId)).rejects.toMatchObject({ code: 'RUN_ALREADY_FINISHED', message: `Run ${started.runId} has already ended (cancelled)` });
+    await expect(runs.cancel('other-tenant', started.runId)).rejects.toMatchObject({ code: 'RUN_NOT_FOUND', message: `Run ${started.runId} not found` });
   });
 
   it('reads a run with its detail, and names an unknown one', async () => {
@@ -125,7 +125,7 @@ describe(RunsService.name, () => {
     const { runs, executor, repository } = setup(20);
     const started = await runs.start('t', { campaign: { name: 'C', brief: BRIEF }, selectedPlatforms: ['x'] });
     const shutdown = executor.beforeApplicationShutdown();
-    await expect(runs.start('t', { campaign: { name: 'D', brief: BRIEF }, selectedPlatforms: ['x'] })).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    await expect(runs.start('t', { campaign: { name: 'D', brief: BRIEF }, selectedPlatforms: ['x'] })).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE', message: 'The server is shutting down and takes no new runs' });
     await shutdown;
     expect((await repository.getRun('t', started.runId))?.status).toBe('completed');
     expect(executor.activeRuns).toBe(0);

@@ -36,7 +36,7 @@ describe('Run starts: idempotency keys', () => {
     const { runs } = setup();
     const first = await runs.start('t', NEW_CAMPAIGN, { idempotencyKey: 'k-2' });
 
-    await expect(runs.start('t', { ...NEW_CAMPAIGN, executionMode: 'sequential' }, { idempotencyKey: 'k-2' })).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    await expect(runs.start('t', { ...NEW_CAMPAIGN, executionMode: 'sequential' }, { idempotencyKey: 'k-2' })).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', message: 'This Idempotency-Key was used with another request; use a new key for a new request' });
     expect((await runs.start('other', NEW_CAMPAIGN, { idempotencyKey: 'k-2' })).runId).not.toBe(first.runId);
     expect((await runs.start('t', NEW_CAMPAIGN, { idempotencyKey: 'k-3' })).runId).not.toBe(first.runId);
     expect((await runs.start('t', NEW_CAMPAIGN)).runId).not.toBe(first.runId);
@@ -61,7 +61,7 @@ describe('Run starts: idempotency keys', () => {
     await repository.claimIdempotencyKey({ tenantId: 't', key: 'k-young', fingerprint, runId: 'never-stored-1', campaignId: 'c', createdAt: new Date().toISOString() }, 60_000);
     await repository.claimIdempotencyKey({ tenantId: 't', key: 'k-old', fingerprint, runId: 'never-stored-2', campaignId: 'c', createdAt: new Date(Date.now() - 60_000).toISOString() }, 3_600_000);
 
-    await expect(runs.start('t', NEW_CAMPAIGN, { idempotencyKey: 'k-young' })).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_IN_USE' });
+    await expect(runs.start('t', NEW_CAMPAIGN, { idempotencyKey: 'k-young' })).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_IN_USE', message: 'A start with this Idempotency-Key is under way; retry to get its answer' });
     const recovered = await runs.start('t', NEW_CAMPAIGN, { idempotencyKey: 'k-old' });
     expect(recovered.replayed).toBeUndefined();
     expect(await repository.getRun('t', recovered.runId)).toBeDefined();
@@ -123,7 +123,7 @@ describe('Run starts: per-tenant limits and the model endpoint', () => {
 
   it('refuses new runs at once with LLM_UNAVAILABLE while the model endpoint is failing, and stores nothing', async () => {
     const { runs, repository } = setup({ llm: { available: false, retryAfterSeconds: 17 } });
-    await expect(runs.start('t', NEW_CAMPAIGN)).rejects.toMatchObject({ code: 'LLM_UNAVAILABLE', retryAfterSeconds: 17 });
+    await expect(runs.start('t', NEW_CAMPAIGN)).rejects.toMatchObject({ code: 'LLM_UNAVAILABLE', retryAfterSeconds: 17, message: 'The model endpoint is failing; new runs are refused until it answers again' });
     expect((await repository.listCampaigns('t', 1, 10)).totalCount).toBe(0);
   });
 });
