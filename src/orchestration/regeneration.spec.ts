@@ -28,7 +28,7 @@ describe('A regeneration of one artifact', () => {
       'Auditing/audit/completed/1',
       'Completed/1',
     ]);
-    expect(events[0].metadata).toMatchObject({ regeneration: { artifactType: 'copy', activate: 'unlessFailed', baseVersionId: 'v-3' } });
+    expect(events[0]).toMatchObject({ message: 'Regeneration of copy queued', metadata: { regeneration: { artifactType: 'copy', activate: 'unlessFailed', baseVersionId: 'v-3' } } });
     expect(events[3].metadata).toEqual({ produced: ['copy'], failed: [] });
     expect([agents.shortCopy.calls, agents.visualConcept.calls]).toEqual([[], []]);
     expect(result.status).toBe('success');

@@ -89,6 +89,24 @@ describe('A run taken over from its stored events', () => {
     expect(result.startedAt).toBe(stored[0].timestamp);
   });
 
+  it('says where it took over, and a second takeover adds its own Resumed event after the first', async () => {
+    const whole = await wholeRun('parallel', 'run-twice');
+    const once = await takenOver('parallel', 'run-twice', whole.events.slice(0, 3));
+    expect(once.events[0].message).toBe('Run taken over after event 3; finished steps are kept');
+
+    const stored = [...whole.events.slice(0, 3), ...once.events.slice(0, 3)];
+    const harness = createHarness(SCRIPTS);
+    const twice = await collect(harness.orchestrator.run(sampleRequest({ runId: 'run-twice', executionMode: 'parallel' }), undefined, { events: stored, epoch: 3 }));
+    expect(twice.events[0]).toMatchObject({ seq: stored.length + 1, state: 'Resumed', metadata: { afterSeq: stored.length, epoch: 3 } });
+    expect(twice.result.status).toBe(whole.result.status);
+  });
+
+  it('starts from the beginning, without a Resumed event, when the node before stored nothing', async () => {
+    const { events } = await takenOver('parallel', 'run-empty', []);
+    expect(events[0]).toMatchObject({ seq: 1, state: 'Queued' });
+    expect(events.map((e) => e.state)).not.toContain('Resumed');
+  });
+
   it('records the artifacts taken from stored events with the attempt they were made at', async () => {
     const whole = await wholeRun('sequential', 'run-attempts');
     const { result } = await takenOver('sequential', 'run-attempts', whole.events.slice(0, -1));
