@@ -71,6 +71,20 @@ describe('A regeneration of one artifact', () => {
     expect(agents.audit.calls[0].input.subjects[0].content).toEqual(merged);
   });
 
+  it('adds the chosen platforms the base version lacked after the ones it had, and times the generation', async () => {
+    const fresh = { platforms: [{ platform: 'instagram' as const, variants: [aVariant({ text: 'New post' }), aVariant(), aVariant()] }] };
+    const { orchestrator } = createHarness({ shortCopy: () => ({ output: fresh, delayMs: 20 }) });
+    const request = sampleRequest({ selectedPlatforms: ['x', 'linkedin', 'instagram'], regeneration: regeneration({ artifactType: 'shortCopy', platforms: ['instagram'], base: { ...base(), content: aShortCopy(['linkedin', 'x']) } }) });
+    const { events, result } = await collect(orchestrator.run(request));
+
+    expect(result.artifacts.shortCopy!.content.platforms.map((p) => p.platform)).toEqual(['linkedin', 'x', 'instagram']);
+    const durationMs = events.find((e) => e.phase === 'completed' && e.agentType === 'shortCopy')?.metadata?.durationMs as number;
+    expect(durationMs).toBeGreaterThanOrEqual(15);
+    expect(durationMs).toBeLessThan(5_000);
+    expect(result.metrics.agentMs.shortCopy).toBeGreaterThanOrEqual(15);
+    expect(result.metrics.agentMs.shortCopy).toBeLessThan(5_000);
+  });
+
   it('ends partial when its one artifact still fails its audit, and failed when its generator fails', async () => {
     const failing = createHarness({ verdict: () => 'fail' }, { maxAttempts: 2 });
     expect((await collect(failing.orchestrator.run(sampleRequest({ regeneration: regeneration() })))).result.status).toBe('partialSuccess');

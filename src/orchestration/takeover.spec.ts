@@ -58,7 +58,7 @@ describe('A run taken over from its stored events', () => {
       expect(result.status).toBe(whole.result.status);
       expect(Object.keys(result.artifacts).sort()).toEqual(Object.keys(whole.result.artifacts).sort());
       expect(result.auditReports.map((r) => `${r.artifactType}@${r.attempt}:${r.verdict}`)).toEqual(whole.result.auditReports.map((r) => `${r.artifactType}@${r.attempt}:${r.verdict}`));
-      expect(result.errors.map((e) => `${e.agentType}:${e.code}`)).toEqual(whole.result.errors.map((e) => `${e.agentType}:${e.code}`));
+      expect(result.errors.map((e) => `${e.agentType}:${e.code}:${e.message}`)).toEqual(whole.result.errors.map((e) => `${e.agentType}:${e.code}:${e.message}`));
       // Only what the stored events had not finished was asked of the agents again.
       const total = Object.values(callsOf(agents)).reduce((a, b) => a + b, 0);
       const wholeTotal = Object.values(callsOf(whole.agents)).reduce((a, b) => a + b, 0);
