@@ -1,4 +1,3 @@
-import type { ExecutionMode } from '@app/contracts';
 import type { RunContext } from './run-context';
 
 /**
@@ -6,6 +5,5 @@ import type { RunContext } from './run-context';
  * events and return when the run's work is over; they stop starting agents once `run.stopped`.
  */
 export interface ExecutionStrategy {
-  readonly mode: ExecutionMode;
   execute(run: RunContext): Promise<void>;
 }

@@ -13,8 +13,6 @@ import type { RunContext } from './run-context';
  * consistency; three LLM calls are in flight at once, which meets rate limits sooner.
  */
 export class ParallelStrategy implements ExecutionStrategy {
-  readonly mode = 'parallel';
-
   async execute(run: RunContext): Promise<void> {
     const artifacts = await run.timed('generation', () => Promise.all(ARTIFACT_TYPES.map((type) => run.generate(type))));
     if (run.stopped) return;

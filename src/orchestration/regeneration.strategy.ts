@@ -8,8 +8,6 @@ import type { RunContext } from './run-context';
  * compliance loop as in any run. The execution mode does not matter with one artifact.
  */
 export class RegenerationStrategy implements ExecutionStrategy {
-  readonly mode = 'parallel';
-
   async execute(run: RunContext): Promise<void> {
     const { artifactType: type, base } = run.request.regeneration!;
     const previous = base ? { content: base.content, feedback: base.feedback ?? { verdict: 'pass' as const, weightedScore: 100, flags: [], recommendations: [] } } : undefined;

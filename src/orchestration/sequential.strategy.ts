@@ -16,8 +16,6 @@ import type { RunContext } from './run-context';
  * audited artifacts.
  */
 export class SequentialStrategy implements ExecutionStrategy {
-  readonly mode = 'sequential';
-
   async execute(run: RunContext): Promise<void> {
     const produced: ArtifactType[] = [];
     for (const type of ARTIFACT_TYPES) {
