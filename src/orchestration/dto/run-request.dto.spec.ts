@@ -1,22 +1,13 @@
 import 'reflect-metadata';
 import { CONTENT_RATINGS, EXECUTION_MODES, PLATFORMS, type FieldError } from '@app/contracts';
 import { aBrief } from '../../agents/testing/fixtures';
-import { DomainError } from '../../common/domain-error';
 import { validateDto } from '../../common/validate-dto';
+import { errorsOf } from '../../common/testing/field-errors';
 import { CampaignBriefDto, ConstraintsDto, RegenerationDto, RunOptionsDto, RunRequestDto } from './run-request.dto';
 
 // What validate-request.spec.ts already proves (trimming, text limits, required brief fields,
 // platforms missing or empty, colours of the wrong shape) is not repeated here.
 
-type Dto = new () => object;
-
-/** The field errors `validateDto` reports for `payload`, or a failure when it accepts the payload. */
-async function errorsOf(type: Dto, payload: unknown): Promise<FieldError[]> {
-  const error: unknown = await validateDto(type, payload).then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(DomainError);
-  expect(error).toMatchObject({ code: 'VALIDATION_FAILED' });
-  return (error as DomainError).errors ?? [];
-}
 
 const ALLOWED = '(allowed: x, threads, instagram, linkedin, facebook)';
 const words = (count: number, length: number) => Array.from({ length: count }, (_, i) => `${i}`.padEnd(length, 'w'));

@@ -1,26 +1,15 @@
 import 'reflect-metadata';
 import { ACTIVATIONS, ARTIFACT_TYPES, type FieldError } from '@app/contracts';
 import { aBrief } from '../../agents/testing/fixtures';
-import { DomainError } from '../../common/domain-error';
 import { validateDto } from '../../common/validate-dto';
+import { errorsOf, text, tooLong } from '../../common/testing/field-errors';
 import { CampaignBriefDto } from '../../orchestration/dto/run-request.dto';
 import {
   ActivateDto, ActivateMessageDto, ApproveDto, ApproveMessageDto, ArtifactPathDto, CampaignEditDto, CampaignRefDto,
   EditMessageDto, OverrideDto, RegenerateMessageDto, VersionMessageDto, VersionPathDto, VersionsMessageDto, VersionsQueryDto,
 } from './campaign-edit.dto';
 
-type Dto = new () => object;
 
-/** The field errors `validateDto` reports for `payload`, or a failure when it accepts the payload. */
-async function errorsOf(type: Dto, payload: unknown): Promise<FieldError[]> {
-  const error: unknown = await validateDto(type, payload).then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(DomainError);
-  expect(error).toMatchObject({ code: 'VALIDATION_FAILED' });
-  return (error as DomainError).errors ?? [];
-}
-
-const text = (field: string, max: number) => `${field} must be a string; ${field} should not be empty; ${field} must be shorter than or equal to ${max} characters`;
-const tooLong = (field: string, max: number) => `${field} must be shorter than or equal to ${max} characters`;
 const notInt = (field: string, min: number, max?: number) =>
   `${field} must be an integer number; ${field} must not be less than ${min}${max === undefined ? '' : `; ${field} must not be greater than ${max}`}`;
 const ARTIFACT_TYPE = 'artifactType must be one of the following values: copy, shortCopy, visualConcept';

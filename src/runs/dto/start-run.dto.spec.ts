@@ -1,23 +1,12 @@
 import 'reflect-metadata';
 import type { FieldError } from '@app/contracts';
 import { aBrief } from '../../agents/testing/fixtures';
-import { DomainError } from '../../common/domain-error';
 import { validateDto } from '../../common/validate-dto';
+import { errorsOf, text, tooLong } from '../../common/testing/field-errors';
 import { CampaignBriefDto } from '../../orchestration/dto/run-request.dto';
 import { CampaignInputDto, CreateAndStartRunDto, EventsQueryDto, PageQueryDto, RunRefDto, StartRunDto, SubscribeDto } from './start-run.dto';
 
-type Dto = new () => object;
 
-/** The field errors `validateDto` reports for `payload`, or a failure when it accepts the payload. */
-async function errorsOf(type: Dto, payload: unknown): Promise<FieldError[]> {
-  const error: unknown = await validateDto(type, payload).then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(DomainError);
-  expect(error).toMatchObject({ code: 'VALIDATION_FAILED' });
-  return (error as DomainError).errors ?? [];
-}
-
-const text = (field: string, max: number) => `${field} must be a string; ${field} should not be empty; ${field} must be shorter than or equal to ${max} characters`;
-const tooLong = (field: string, max: number) => `${field} must be shorter than or equal to ${max} characters`;
 const notInt = (field: string, min: number, max: number) => `${field} must be an integer number; ${field} must not be less than ${min}; ${field} must not be greater than ${max}`;
 const MAX = Number.MAX_SAFE_INTEGER;
 const aCampaign = (overrides: Record<string, unknown> = {}) => ({ name: 'Spring launch', brief: aBrief(), ...overrides });
