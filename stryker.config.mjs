@@ -6,6 +6,8 @@
  * also the integration specs of its Redis adapters, which need `redis-server`): each spec file a
  * mutant loads costs seconds of imports, so specs of other folders are left to their own run.
  */
+import jestConfig from './jest.config.js';
+
 const folder = process.env.MUTATE_FOLDER ?? 'orchestration';
 const FOLDERS = ['orchestration', 'runs', 'agents'];
 if (!FOLDERS.includes(folder)) throw new Error(`MUTATE_FOLDER must be one of ${FOLDERS.join(', ')}`);
@@ -26,8 +28,7 @@ export default {
       roots: [`<rootDir>/src/${folder}`, ...(withRedis ? ['<rootDir>/test/integration'] : [])],
       // The API documentation decorators as no-ops (see the stub): they cost each spec file most of a second.
       moduleNameMapper: {
-        '^@app/contracts$': '<rootDir>/libs/contracts/src',
-        '^@app/contracts/(.*)$': '<rootDir>/libs/contracts/src/$1',
+        ...jestConfig.moduleNameMapper,
         '^@nestjs/swagger$': '<rootDir>/test/support/mutation/nestjs-swagger.js',
       },
       testRegex: withRedis ? `(/src/.*\\.spec|/test/integration/(${REDIS_SPECS.join('|')})\\.int-spec)\\.ts$` : '/src/.*\\.spec\\.ts$',
