@@ -16,5 +16,8 @@ module.exports = {
     './src/orchestration/': { lines: 85 },
   },
   setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
+  // A blocked event loop or a process that does not exit fails the run at once, naming the cause (test/support/hang-guard.js).
+  globalSetup: '<rootDir>/test/support/jest-global-setup.js',
+  globalTeardown: '<rootDir>/test/support/jest-global-teardown.js',
   testTimeout: 20000,
 };

@@ -158,15 +158,22 @@ export class RunSubscriptions {
 
   /**
    * Puts the socket, which has every event up to `lastSeq`, in the run's room, starting the run's
-   * broadcast if it has none. A broadcast at another `seq` (it has just missed an event) is not
-   * joined: the socket is followed again, and joins the next broadcast when it is level.
+   * broadcast if it has none. A broadcast at another `seq` is not joined. Behind the socket (it
+   * has not brought the socket's last event yet): false, the socket stays on its own stream, which
+   * offers it again after the next event. Ahead of it (it has just missed an event): the socket is
+   * followed again, and joins the next broadcast when it is level.
+   * @returns false when the socket stays on its own stream for now.
    */
-  private joinLive(socket: Socket, tenantId: TenantId, runId: string, lastSeq: number): void {
+  private joinLive(socket: Socket, tenantId: TenantId, runId: string, lastSeq: number): boolean {
     const room = roomOf(runId);
     const follow = this.of(socket).get(runId);
-    if (!follow) return;
+    if (!follow) return true;
     let broadcast = this.broadcasts.get(runId);
-    if (broadcast && broadcast.lastSeq !== lastSeq) return this.follow(socket, tenantId, runId, lastSeq);
+    if (broadcast && broadcast.lastSeq < lastSeq) return false;
+    if (broadcast && broadcast.lastSeq > lastSeq) {
+      this.follow(socket, tenantId, runId, lastSeq);
+      return true;
+    }
     if (!broadcast) {
       const started: Broadcast = { tenantId, lastSeq, subscription: new Subscription() };
       started.subscription.add(
@@ -186,12 +193,13 @@ export class RunSubscriptions {
         }),
       );
       // Cannot happen after a hand-over (the run was executing), but a closed channel means nothing to join.
-      if (started.subscription.closed) return;
+      if (started.subscription.closed) return true;
       started.subscription.add(this.events.reconnected$.subscribe(() => this.refollow(runId)));
       this.broadcasts.set(runId, (broadcast = started));
     }
     void socket.join(room);
     Object.assign(follow, { lastSeq, inRoom: true, subscription: new Subscription(() => void socket.leave(room)) });
+    return true;
   }
 
   /** The run's live events have ended: its subscribers leave the room, remembering the last event they got. */

@@ -25,8 +25,11 @@ export abstract class RunEventBus {
   /** Publishes a stored event of a run executing on this node. */
   abstract publish(event: OrchestrationEvent): void;
 
-  /** Declares that `runId` of `tenantId` starts executing on this node. */
-  abstract open(runId: string, tenantId: TenantId): void;
+  /**
+   * Declares that `runId` of `tenantId` starts executing on this node.
+   * @param storedSeq the `seq` of the last event the run has stored already (a run taken over goes on after it).
+   */
+  abstract open(runId: string, tenantId: TenantId, storedSeq?: number): void;
 
   /** Ends a run's live events without a terminal event (its subscribers fall back to the store). */
   abstract close(runId: string): void;
@@ -35,11 +38,11 @@ export abstract class RunEventBus {
   abstract release(runId: string): void;
 
   /**
-   * True when `runId` executes on this node for `tenantId` and nothing after `afterSeq` was
-   * published yet: a subscriber that subscribes to `live(runId)` now gets every later event, with
-   * no store read. False whenever this node cannot tell.
+   * The `seq` of the last event published for `runId` (0 before the first) when it executes on
+   * this node for `tenantId`: a subscriber that subscribes to `live(runId)` now gets every later
+   * event, with no store read. Undefined whenever this node cannot tell.
    */
-  abstract upToDate(tenantId: TenantId, runId: string, afterSeq: number): boolean;
+  abstract publishedSeq(tenantId: TenantId, runId: string): number | undefined;
 
   /**
    * The live events of `runId` from now on, in `seq` order, until its terminal event. Completes at

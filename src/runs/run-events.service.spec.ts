@@ -1,41 +1,9 @@
 import { lastValueFrom, Subject, toArray } from 'rxjs';
-import type { OrchestrationEvent, OrchestrationRun, OrchestrationState } from '@app/contracts';
+import type { OrchestrationRun } from '@app/contracts';
 import type { RunRepository } from '../persistence/run.repository';
 import { InProcessRunEventBus } from './adapters/in-process-run-event-bus';
 import { RunEventsService } from './run-events.service';
-
-const event = (seq: number, state: OrchestrationState = 'GeneratingCopy'): OrchestrationEvent => ({
-  eventId: `e${seq}`,
-  runId: 'run-1',
-  campaignId: 'c',
-  seq,
-  state,
-  attempt: 1,
-  message: '',
-  timestamp: new Date(0).toISOString(),
-});
-
-/** A store whose event reads can be held open while the test publishes live events. */
-function fakeStore(stored: OrchestrationEvent[], known = true) {
-  let release: () => void = () => undefined;
-  const gate = new Promise<void>((resolve) => (release = resolve));
-  const repository = {
-    getRun: async () => (known ? ({ id: 'run-1' } as OrchestrationRun) : undefined),
-    listEvents: async (_tenant: string, _run: string, afterSeq: number) => {
-      await gate;
-      return stored.filter((e) => e.seq > afterSeq);
-    },
-  } as unknown as RunRepository;
-  return { repository, release };
-}
-
-/** The channel of a run executing here for tenant `t`, with the events it has already published (stored ones are published in order). */
-function openChannel(...published: OrchestrationEvent[]): InProcessRunEventBus {
-  const bus = new InProcessRunEventBus();
-  bus.open('run-1', 't');
-  published.forEach((e) => bus.publish(e));
-  return bus;
-}
+import { event, fakeStore, openChannel } from './testing/event-streams';
 
 /** A bus whose transport breaks when the test says so (`breaks.next()`: it is back, and may have lost events). */
 class BreakingBus extends InProcessRunEventBus {
@@ -134,6 +102,7 @@ describe(RunEventsService.name, () => {
       expect(lastSeq).toBe(seen.length);
       handedOver.push(seen.length);
       events.live('run-1').subscribe((e) => seen.push(e.seq));
+      return true;
     }).subscribe({ next: (e) => seen.push(e.seq), complete: () => (completed = true) });
 
     bus.publish(event(3));
@@ -155,7 +124,7 @@ describe(RunEventsService.name, () => {
     let handedOverAt: number | undefined;
     const streamed: number[] = [];
     const done = new Promise<void>((resolve) =>
-      new RunEventsService(repository, bus).stream('t', 'run-1', 0, () => (handedOverAt = streamed.at(-1))).subscribe({ next: (e) => streamed.push(e.seq), complete: resolve }),
+      new RunEventsService(repository, bus).stream('t', 'run-1', 0, () => ((handedOverAt = streamed.at(-1)), true)).subscribe({ next: (e) => streamed.push(e.seq), complete: resolve }),
     );
     release();
     await new Promise((resolve) => setImmediate(resolve));
@@ -173,7 +142,7 @@ describe(RunEventsService.name, () => {
   });
 
   it('does not hand over a run that is not executing here, nor one whose terminal event came with the replay', async () => {
-    const handOver = jest.fn();
+    const handOver = jest.fn(() => true);
     const finished = fakeStore([event(1, 'Queued'), event(2, 'Completed')]);
     finished.release();
     expect((await lastValueFrom(new RunEventsService(finished.repository, new InProcessRunEventBus()).stream('t', 'run-1', 0, handOver).pipe(toArray()))).map((e) => e.seq)).toEqual([1, 2]);
@@ -227,7 +196,7 @@ describe(RunEventsService.name, () => {
   });
 
   it('hands a just-started run over at once, and sends another tenant through the store (RUN_NOT_FOUND)', async () => {
-    const handOver = jest.fn();
+    const handOver = jest.fn(() => true);
     const { repository, release } = fakeStore([], false);
     release();
     const events = new RunEventsService(repository, openChannel());
@@ -261,9 +230,9 @@ describe(InProcessRunEventBus.name, () => {
     bus.live('run-1').subscribe({ next: (e) => seen.push(e.seq), complete: () => (completed = true) });
     bus.publish({ ...event(1), runId: 'other' });
     bus.publish(event(1));
-    expect([bus.upToDate('t', 'run-1', 0), bus.upToDate('t', 'run-1', 1), bus.upToDate('u', 'run-1', 1)]).toEqual([false, true, false]);
+    expect([bus.publishedSeq('t', 'run-1'), bus.publishedSeq('u', 'run-1')]).toEqual([1, undefined]);
     bus.publish(event(2, 'Failed'));
-    expect(bus.upToDate('t', 'run-1', 2)).toBe(false);
+    expect(bus.publishedSeq('t', 'run-1')).toBeUndefined();
     expect(seen).toEqual([1, 2]);
     expect(completed).toBe(true);
     expect(bus.size).toBe(0);

@@ -23,26 +23,30 @@ export class RunEventsService {
 
   /**
    * With `handOver`, the stream stops once the subscriber has caught up with a run executing here:
-   * it calls `handOver()` at a moment when no event is being published and completes, and the
-   * caller delivers the later events from `live(runId)` itself (the socket gateway broadcasts them
-   * to a room, encoding each once), after `lastSeq`, the last one delivered here. The union is
-   * still gap-free and duplicate-free.
+   * it calls `handOver()` at a moment when no event is being published and, when that returns
+   * true, completes; the caller delivers the later events from `live(runId)` itself (the socket
+   * gateway broadcasts them to a room, encoding each once), after `lastSeq`, the last one
+   * delivered here. The union is still gap-free and duplicate-free. A subscriber that asked for
+   * the events after one not published yet is handed over once the live channel has brought it;
+   * when the run ends before, the stream completes without a terminal event.
    * @throws DomainError RUN_NOT_FOUND (as the observable's error) for an unknown run or another tenant's.
    */
-  stream(tenantId: TenantId, runId: string, afterSeq = 0, handOver?: (lastSeq: number) => void): Observable<OrchestrationEvent> {
+  stream(tenantId: TenantId, runId: string, afterSeq = 0, handOver?: (lastSeq: number) => boolean): Observable<OrchestrationEvent> {
     return new Observable<OrchestrationEvent>((subscriber) => {
       let lastSeq = afterSeq;
       let caughtUp = false;
       let liveEnded = false;
       let handedOver = false;
+      const published = this.bus.publishedSeq(tenantId, runId);
       // A subscriber that has every event published so far needs no replay: the store holds nothing it will not get live.
-      const upToDate = this.bus.upToDate(tenantId, runId, afterSeq);
+      const upToDate = published !== undefined && published <= afterSeq;
       /**
-       * The highest seq the live channel has brought (the bus said nothing after `afterSeq` was
-       * published, when up to date). The store can be ahead of it: a distributed bus delivers an
-       * event some time after it was stored.
+       * The highest seq the live channel has brought (what was published before, when up to date).
+       * The store can be ahead of it: a distributed bus delivers an event some time after it was
+       * stored. A subscriber can be ahead of it too: it asked for the events after one not
+       * published yet.
        */
-      let liveSeq = upToDate ? afterSeq : 0;
+      let liveSeq = upToDate ? published : 0;
       /** Live events not delivered yet: during the replay, and while a gap is read from the store. */
       const pending: OrchestrationEvent[] = [];
       /** Set when the bus came back from a break: the next catch-up reads the store whatever the live events say. */
@@ -70,25 +74,42 @@ export class RunEventsService {
         }
         pending.splice(0).forEach(deliver);
         caughtUp = true;
+        // Not executing here (or no longer): the events the channel did not bring are in the store.
+        if (liveEnded) return finish();
+        // Handed over now, or by a later live event once the channel has caught up with the store.
         handOverWhenLevel();
       };
       const fail = (error: unknown) => subscriber.error(error);
+      let finishing = false;
+      /**
+       * The live channel has ended: the events it did not bring are in the store (a run that ended
+       * between the subscription and the replay), then the end (which has no terminal event for a
+       * subscriber that asked for the events after it).
+       */
+      const finish = () => {
+        if (finishing || subscriber.closed) return Promise.resolve();
+        finishing = true;
+        return this.stored(tenantId, runId, lastSeq).then((rest) => {
+          rest.forEach(deliver);
+          subscriber.complete();
+        });
+      };
       /**
        * Hands the subscriber over to the caller's broadcast once it is caught up and the live
        * channel has brought everything it has (so the broadcast, fed by the same channel, is at
        * the same seq). It runs outside the bus's delivery of an event, so that every subscriber of
-       * the channel has had the same events when it happens.
+       * the channel has had the same events when it happens. When the caller refuses (its
+       * broadcast has not brought `lastSeq` yet), it is offered again after the next live event.
        */
       const handOverWhenLevel = () => {
-        if (!handOver || handedOver || !caughtUp || liveEnded || subscriber.closed || liveSeq < lastSeq) return false;
+        if (!handOver || handedOver || !caughtUp || liveEnded || subscriber.closed || liveSeq < lastSeq) return;
         handedOver = true;
         queueMicrotask(() => {
           if (subscriber.closed) return;
+          if (!handOver(lastSeq)) return void (handedOver = false);
           live.unsubscribe();
-          handOver(lastSeq);
           subscriber.complete();
         });
-        return true;
       };
       const live = this.bus.live(runId).subscribe({
         next: (event) => {
@@ -101,7 +122,11 @@ export class RunEventsService {
           }
           handOverWhenLevel();
         },
-        complete: () => (liveEnded = true),
+        complete: () => {
+          liveEnded = true;
+          // During a catch-up, the catch-up finishes.
+          if (caughtUp) void finish().catch(fail);
+        },
       });
       live.add(
         this.bus.reconnected$.subscribe(() => {
@@ -115,19 +140,6 @@ export class RunEventsService {
         .then((stored) => {
           stored.forEach(deliver);
           return catchUp();
-        })
-        .then(() => {
-          // Handed over now, or by a later live event once the channel has caught up with the store.
-          if (handOver && !liveEnded && !subscriber.closed) {
-            handOverWhenLevel();
-            return undefined;
-          }
-          // Not executing here and no terminal event stored yet: the run ended between our two reads.
-          if (liveEnded && !subscriber.closed) return this.stored(tenantId, runId, lastSeq).then((rest) => rest.forEach(deliver));
-          return undefined;
-        })
-        .then(() => {
-          if (liveEnded && !subscriber.closed) subscriber.complete();
         })
         .catch(fail);
       return () => live.unsubscribe();

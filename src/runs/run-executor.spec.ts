@@ -2,7 +2,9 @@ import { createRunsHarness } from './testing/runs-harness';
 import { isTerminalState, type OrchestrationEvent } from '@app/contracts';
 import type { AppConfig } from '../config/app-config';
 import { LeaseLostError } from '../persistence/store-errors';
+import { InProcessRunQueue } from './adapters/in-process-run-queue';
 import { RunExecutor } from './run-executor';
+import type { RunJob } from './run-queue';
 import { RunsService } from './runs.service';
 import { aBrief } from '../agents/testing/fixtures';
 
@@ -50,6 +52,27 @@ describe(RunExecutor.name, () => {
     expect(finishes.mock.calls.map(([outcome]) => outcome.epoch)).toEqual([1]);
     // Held by this node: another node cannot claim it while it runs, and it is finished now.
     await expect(repository.claimRun('t', runId, { owner: 'another-node', leaseMs: 1000 })).rejects.toMatchObject({ code: 'RUN_ALREADY_FINISHED' });
+  });
+
+  it('tells the bus the seq a run taken over goes on after before it publishes anything, so that a subscriber meanwhile reads the store', async () => {
+    const jobs: RunJob[] = [];
+    const { executor, runs, repository, bus } = createRunsHarness({
+      queue: (executor) => {
+        const queue = new InProcessRunQueue(executor);
+        const enqueue = queue.enqueue.bind(queue);
+        queue.enqueue = (job) => (jobs.push(job), enqueue(job));
+        return queue;
+      },
+    });
+    const { runId } = await start(runs);
+    await executor.settled(runId);
+    const stored = await repository.listEvents('t', runId, 0);
+    // The run has ended in the store, which refuses the takeover's writes: only the bus matters here.
+    jest.spyOn((executor as unknown as { logger: { error: () => void } }).logger, 'error').mockImplementation(() => undefined);
+
+    const takeover = executor.execute('t', jobs[0].request, 2, undefined, stored);
+    expect(bus.publishedSeq('t', runId)).toBe(stored.length);
+    await takeover;
   });
 
   it('stops a run whose write the store refused for an older epoch, and writes and publishes nothing more for it', async () => {

@@ -86,7 +86,7 @@ export class RunExecutor implements OnApplicationBootstrap, BeforeApplicationShu
   execute(tenantId: TenantId, request: StoredRunRequest, epoch: number, signal?: AbortSignal, stored: readonly OrchestrationEvent[] = []): Promise<RunExit> {
     const { runId } = request;
     const execution = this.orchestrator.run(request, signal, stored.length > 0 ? { events: stored, epoch } : undefined);
-    this.bus.open(runId, tenantId);
+    this.bus.open(runId, tenantId, stored.at(-1)?.seq ?? 0);
     this.leases.set(runId, epoch);
     const pipeline = writeInBatches(execution.events$, (batch) => this.persist(tenantId, execution, batch, epoch, request.regeneration?.activate))
       .then((): RunExit => 'ended')

@@ -122,16 +122,18 @@ export function runEventBusContract(name: string, setup: RunEventBusSetup): void
       expect(await requested).toBe(runId);
     });
 
-    it('tells the executing node when a subscriber after a seq needs no store read', async () => {
+    it('tells the executing node the seq it has published, from the one a taken-over run had stored, and nothing of other runs or tenants', async () => {
       const { runId, event } = aRun();
       harness.executing.open(runId, 't');
-      expect(harness.executing.upToDate('t', runId, 0)).toBe(true);
+      expect(harness.executing.publishedSeq('t', runId)).toBe(0);
       harness.executing.publish(event(1, 'Queued'));
 
-      expect(harness.executing.upToDate('t', runId, 0)).toBe(false);
-      expect(harness.executing.upToDate('t', runId, 1)).toBe(true);
-      expect(harness.executing.upToDate('another-tenant', runId, 1)).toBe(false);
-      expect(harness.executing.upToDate('t', aRun().runId, 0)).toBe(false);
+      expect(harness.executing.publishedSeq('t', runId)).toBe(1);
+      expect(harness.executing.publishedSeq('another-tenant', runId)).toBeUndefined();
+      expect(harness.executing.publishedSeq('t', aRun().runId)).toBeUndefined();
+      const takenOver = aRun();
+      harness.executing.open(takenOver.runId, 't', 7);
+      expect(harness.executing.publishedSeq('t', takenOver.runId)).toBe(7);
     });
   });
 }

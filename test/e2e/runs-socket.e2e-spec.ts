@@ -158,6 +158,25 @@ describe('Runs over Socket.IO (e2e)', () => {
       expect(all.length).toBeGreaterThan(ack.run.lastSeq);
     });
 
+    it('a client subscribing with an afterSeq the run has not reached yet, while another follows it, gets the events after it; the server goes on serving', async () => {
+      // Found by the property tier: such a subscription was handed to the run's room and back, in microtasks without end.
+      const first = await slow.connect();
+      const { runId } = await first.startOk(runInput({ executionMode: 'sequential' }));
+      await first.until(() => first.eventsOf(runId).length >= 3, 'three events');
+      const second = await slow.connect();
+      const afterSeq = first.eventsOf(runId).length + 5;
+      const ack = await second.subscribe(runId, afterSeq);
+      expect(ack).toMatchObject({ ok: true, run: { status: 'running' } });
+      if (!ack.ok) return;
+      expect(ack.run.lastSeq).toBeLessThan(afterSeq);
+      expect((await slow.http('GET', '/api/health/ready')).status).toBe(200);
+
+      const [all, fromAhead] = await Promise.all([first.untilTerminal(runId), second.untilTerminal(runId)]);
+      expectCompleteStream(all, runId);
+      expect(all.length).toBeGreaterThan(afterSeq);
+      expect(ids(fromAhead)).toEqual(ids(all.filter((e) => e.seq > afterSeq)));
+    });
+
     it('after the run ended, subscribing replays everything and acknowledges with the run summary', async () => {
       const starter = await slow.connect();
       const { runId, campaignId } = await starter.startOk(runInput());

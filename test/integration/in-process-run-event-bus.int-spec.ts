@@ -20,6 +20,6 @@ describe(InProcessRunEventBus.name, () => {
     bus.publish({ eventId: 'e', runId: 'run-1', campaignId: 'c', seq: 1, state: 'Cancelled', attempt: 1, message: '', timestamp: new Date().toISOString() });
 
     expect(bus.size).toBe(0);
-    expect(bus.upToDate('t', 'run-1', 1)).toBe(false);
+    expect(bus.publishedSeq('t', 'run-1')).toBeUndefined();
   });
 });

@@ -9,13 +9,24 @@ function total(): number {
   return value;
 }
 
-/** The seed every property starts from when `FUZZ_SEED` is set (to replay a failure); fast-check picks one otherwise and prints it on failure. */
-function seed(): number | undefined {
-  if (process.env.FUZZ_SEED === undefined || process.env.FUZZ_SEED === '') return undefined;
-  const value = Number(process.env.FUZZ_SEED);
-  if (!Number.isInteger(value)) throw new Error(`FUZZ_SEED must be an integer (got ${process.env.FUZZ_SEED})`);
-  return value;
+/**
+ * The seed every property starts from: `FUZZ_SEED` (to replay a run), else one picked per process
+ * and written to stderr at once, so that a run that hangs can be replayed as well as one that
+ * fails (fast-check prints the seed of a failure only).
+ */
+function seed(): number {
+  if (process.env.FUZZ_SEED !== undefined && process.env.FUZZ_SEED !== '') {
+    const value = Number(process.env.FUZZ_SEED);
+    if (!Number.isInteger(value)) throw new Error(`FUZZ_SEED must be an integer (got ${process.env.FUZZ_SEED})`);
+    return value;
+  }
+  if (pickedSeed === undefined) {
+    pickedSeed = Math.floor(Math.random() * 2 ** 31);
+    process.stderr.write(`Property tier: seed ${pickedSeed} (FUZZ_SEED=${pickedSeed} replays this run)\n`);
+  }
+  return pickedSeed;
 }
+let pickedSeed: number | undefined;
 
 /** Share of the total each property gets; they sum to 1. */
 export const SHARES = {
@@ -35,12 +46,11 @@ export function casesOf(property: keyof typeof SHARES): number {
 }
 
 /**
- * fast-check parameters of a property: its share of the cases, `FUZZ_SEED`, every failure printed,
+ * fast-check parameters of a property: its share of the cases, the seed, every failure printed,
  * and `examples` (inputs that once failed) tried first on every run.
  */
 export function fuzzParameters<T>(property: keyof typeof SHARES, examples: T[] = []): Parameters<T> {
-  const fixedSeed = seed();
-  return { numRuns: casesOf(property), ...(fixedSeed === undefined ? {} : { seed: fixedSeed }), verbose: 1, examples };
+  return { numRuns: casesOf(property), seed: seed(), verbose: 1, examples };
 }
 
 /** A jest timeout for a property of `cases` cases at `msPerCase`, at least 30 s. */

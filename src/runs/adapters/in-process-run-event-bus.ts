@@ -34,8 +34,8 @@ export class InProcessRunEventBus extends RunEventBus {
     }
   }
 
-  open(runId: string, tenantId: TenantId): void {
-    if (!this.channels.has(runId)) this.channels.set(runId, { subject: new Subject(), tenantId, lastSeq: 0 });
+  open(runId: string, tenantId: TenantId, storedSeq = 0): void {
+    if (!this.channels.has(runId)) this.channels.set(runId, { subject: new Subject(), tenantId, lastSeq: storedSeq });
   }
 
   close(runId: string): void {
@@ -49,9 +49,9 @@ export class InProcessRunEventBus extends RunEventBus {
     this.close(runId);
   }
 
-  upToDate(tenantId: TenantId, runId: string, afterSeq: number): boolean {
+  publishedSeq(tenantId: TenantId, runId: string): number | undefined {
     const channel = this.channels.get(runId);
-    return channel !== undefined && channel.tenantId === tenantId && channel.lastSeq <= afterSeq;
+    return channel?.tenantId === tenantId ? channel.lastSeq : undefined;
   }
 
   live(runId: string): Observable<OrchestrationEvent> {

@@ -114,8 +114,8 @@ export class RedisRunEventBus extends RunEventBus implements OnApplicationShutdo
     });
   }
 
-  open(runId: string, tenantId: TenantId): void {
-    if (!this.executing.has(runId)) this.executing.set(runId, { tenantId, lastSeq: 0 });
+  open(runId: string, tenantId: TenantId, storedSeq = 0): void {
+    if (!this.executing.has(runId)) this.executing.set(runId, { tenantId, lastSeq: storedSeq });
   }
 
   close(runId: string): void {
@@ -128,9 +128,9 @@ export class RedisRunEventBus extends RunEventBus implements OnApplicationShutdo
     this.executing.delete(runId);
   }
 
-  upToDate(tenantId: TenantId, runId: string, afterSeq: number): boolean {
+  publishedSeq(tenantId: TenantId, runId: string): number | undefined {
     const executing = this.executing.get(runId);
-    return executing !== undefined && executing.tenantId === tenantId && executing.lastSeq <= afterSeq;
+    return executing?.tenantId === tenantId ? executing.lastSeq : undefined;
   }
 
   live(runId: string): Observable<OrchestrationEvent> {
