@@ -16,8 +16,12 @@ module.exports = {
     './src/orchestration/': { lines: 85 },
   },
   setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
-  // A blocked event loop or a process that does not exit fails the run at once, naming the cause (test/support/hang-guard.js).
-  globalSetup: '<rootDir>/test/support/jest-global-setup.js',
-  globalTeardown: '<rootDir>/test/support/jest-global-teardown.js',
+  // A blocked event loop or a process that does not exit fails the run at once, naming the cause
+  // (test/support/hang-guard.js). Not in Stryker's test runners (STRYKER_MUTATOR_WORKER): they
+  // outlive each run, and its timeoutMS ends a mutant that blocks.
+  ...(process.env.STRYKER_MUTATOR_WORKER === undefined && {
+    globalSetup: '<rootDir>/test/support/jest-global-setup.js',
+    globalTeardown: '<rootDir>/test/support/jest-global-teardown.js',
+  }),
   testTimeout: 20000,
 };

@@ -31,9 +31,6 @@ export default {
         ...jestConfig.moduleNameMapper,
         '^@nestjs/swagger$': '<rootDir>/test/support/mutation/nestjs-swagger.js',
       },
-      // Stryker's test runners outlive each run and its timeoutMS ends a mutant that blocks: no hang guard (it would end them).
-      globalSetup: undefined,
-      globalTeardown: undefined,
       testRegex: withRedis ? `(/src/.*\\.spec|/test/integration/(${REDIS_SPECS.join('|')})\\.int-spec)\\.ts$` : '/src/.*\\.spec\\.ts$',
     },
     enableFindRelatedTests: true,
