@@ -110,7 +110,7 @@ export abstract class AppConfig {
   abstract readonly socket: { maxMessageBytes: number; messagesPerSecond: number; maxSubscriptions: number; maxBufferedBytes: number };
   abstract readonly store: { dataDir: string; cosmos?: CosmosSettings };
   /** Redis, shared by the nodes of a scale-out deployment; absent: one embedded process. */
-  abstract readonly redis?: { url: string; prefix: string };
+  abstract readonly redis?: { url: string; prefix: string; connectTimeoutMs: number };
   /** Static bearer token → tenant, and JWTs of an identity provider; authentication is off when both are absent. */
   abstract readonly auth: { tokens: ReadonlyMap<string, string>; jwt?: JwtAuthSettings };
   abstract readonly shutdown: { mode: ShutdownMode; graceMs: number };

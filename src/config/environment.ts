@@ -57,6 +57,12 @@ export class Environment {
   @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'REDIS_PREFIX must be 1-64 letters, digits, _ . or -' })
   REDIS_PREFIX: string = 'orchestrator';
 
+  /** How long a node waits at boot for Redis to answer (its event bus subscribed) before the boot fails. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  REDIS_CONNECT_TIMEOUT_MS: number = 10_000;
+
   /** Azure Cosmos DB (NoSQL) account endpoint; when set, the store is Cosmos DB instead of SQLite. `http://` is accepted for local emulators. */
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })

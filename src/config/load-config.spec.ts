@@ -189,17 +189,20 @@ describe(loadConfig.name, () => {
       expect(loadConfig({}).redis).toBeUndefined();
     });
 
-    it('reads the URL and the prefix, which defaults to orchestrator', () => {
+    it('reads the URL, the prefix (default orchestrator) and the connect deadline (default 10 s)', () => {
       expect(loadConfig({ REDIS_URL: 'rediss://:secret@cache.redis.cache.windows.net:6380' }).redis).toEqual({
         url: 'rediss://:secret@cache.redis.cache.windows.net:6380',
         prefix: 'orchestrator',
+        connectTimeoutMs: 10_000,
       });
-      expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PREFIX: 'staging' }).redis?.prefix).toBe('staging');
+      expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PREFIX: 'staging', REDIS_CONNECT_TIMEOUT_MS: '100' }).redis).toMatchObject({ prefix: 'staging', connectTimeoutMs: 100 });
     });
 
     it.each([
       [{ REDIS_URL: 'http://127.0.0.1:6379' }, 'REDIS_URL must be a redis:// or rediss:// URL'],
       [{ REDIS_URL: 'redis://127.0.0.1', REDIS_PREFIX: 'a b' }, 'REDIS_PREFIX must be 1-64 letters, digits, _ . or -'],
+      [{ REDIS_URL: 'redis://127.0.0.1', REDIS_CONNECT_TIMEOUT_MS: '99' }, 'REDIS_CONNECT_TIMEOUT_MS must not be less than 100'],
+      [{ REDIS_URL: 'redis://127.0.0.1', REDIS_CONNECT_TIMEOUT_MS: 'soon' }, 'REDIS_CONNECT_TIMEOUT_MS must be an integer number'],
     ])('rejects %j', (env, message) => {
       expect(problemsOf(env)).toContain(message);
     });

@@ -90,7 +90,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
           }
         : undefined,
     },
-    redis: env.REDIS_URL ? { url: env.REDIS_URL, prefix: env.REDIS_PREFIX } : undefined,
+    redis: env.REDIS_URL ? { url: env.REDIS_URL, prefix: env.REDIS_PREFIX, connectTimeoutMs: env.REDIS_CONNECT_TIMEOUT_MS } : undefined,
     auth: { tokens, jwt },
     shutdown: { mode: env.SHUTDOWN_MODE as ShutdownMode, graceMs: env.SHUTDOWN_GRACE_MS },
     runs: { leaseMs: env.RUN_LEASE_MS, concurrency: env.RUN_CONCURRENCY, idempotencyWindowMs: env.IDEMPOTENCY_WINDOW_SECONDS * 1000 },

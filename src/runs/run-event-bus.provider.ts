@@ -5,22 +5,21 @@ import { redactedUrl, redisConnection } from './adapters/redis-connection';
 import { RedisRunEventBus } from './adapters/redis-run-event-bus';
 import { RunEventBus } from './run-event-bus';
 
-/** How long a node waits at boot for Redis to confirm its subscription before it gives up. */
-const CONNECT_TIMEOUT_MS = 10_000;
-
 /**
  * The event bus the configuration asks for: Redis pub/sub with `REDIS_URL`, subscribed before the
- * node serves (the boot fails, naming Redis, when it does not answer in time), else in-process.
+ * node serves (the boot fails, naming Redis, when it does not answer within `REDIS_CONNECT_TIMEOUT_MS`),
+ * else in-process.
  */
 export const runEventBusProvider: FactoryProvider<RunEventBus> = {
   provide: RunEventBus,
   inject: [AppConfig],
   useFactory: async (config: AppConfig) => {
     if (!config.redis) return new InProcessRunEventBus();
-    const bus = new RedisRunEventBus(redisConnection(config.redis.url, 'bus'), redisConnection(config.redis.url, 'bus-subscriber'), config.redis.prefix);
+    const { url, prefix, connectTimeoutMs } = config.redis;
+    const bus = new RedisRunEventBus(redisConnection(url, 'bus'), redisConnection(url, 'bus-subscriber'), prefix);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Redis at ${redactedUrl(config.redis!.url)} did not answer within ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS);
+      timer = setTimeout(() => reject(new Error(`Redis at ${redactedUrl(url)} did not answer within ${connectTimeoutMs} ms`)), connectTimeoutMs);
     });
     try {
       await Promise.race([bus.connect(), late]);

@@ -21,7 +21,7 @@ function setup(delayMs: number, leaseMs = 10_000, options: { scaleOut?: boolean;
     config: (config) => ({
       ...config,
       runs: { ...config.runs, leaseMs },
-      redis: options.scaleOut ? { url: 'redis://127.0.0.1:6379', prefix: 'test' } : undefined,
+      redis: options.scaleOut ? { url: 'redis://127.0.0.1:6379', prefix: 'test', connectTimeoutMs: 10_000 } : undefined,
       shutdown: options.shutdown ?? config.shutdown,
     }),
   });

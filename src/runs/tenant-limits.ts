@@ -4,7 +4,7 @@ import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRe
 import { RetryLaterError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { RunRepository, TenantId } from '../persistence/run.repository';
-import { redisConnection } from './adapters/redis-connection';
+import { closeConnection, redisConnection } from './adapters/redis-connection';
 
 /** What a start refused for the tenant's active runs is told to wait: a run takes seconds to end. */
 const ACTIVE_RETRY_AFTER_SECONDS = 5;
@@ -72,7 +72,6 @@ export class TenantLimits implements OnModuleInit, OnApplicationShutdown {
 
   /** Closes the connection; one still trying to reach Redis stops trying (else its timers keep the process alive). */
   async onApplicationShutdown(): Promise<void> {
-    if (this.redis?.status === 'ready') await this.redis.quit().catch(() => this.redis?.disconnect());
-    else this.redis?.disconnect();
+    if (this.redis) await closeConnection(this.redis);
   }
 }

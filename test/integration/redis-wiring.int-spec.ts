@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import type { AppConfig } from '../../src/config/app-config';
 import { aBrief } from '../../src/agents/testing/fixtures';
@@ -13,6 +14,7 @@ import { runEventBusProvider } from '../../src/runs/run-event-bus.provider';
 import type { RunExecutor } from '../../src/runs/run-executor';
 import { runQueueProvider } from '../../src/runs/run-queue.provider';
 import { TenantLimits } from '../../src/runs/tenant-limits';
+import { eventually } from '../support/e2e-app';
 import { freePort, RedisTestServer } from '../support/redis-test-server';
 
 const redis = new RedisTestServer();
@@ -23,8 +25,8 @@ const repository = new SqliteRunRepository(':memory:');
 afterAll(() => repository.close());
 
 /** The configuration of one node: Redis at `url` (none without), the given limits. */
-function configFor(url: string | undefined, tenants: AppConfig['tenants'] = { startsPerMinute: 0, maxActiveRuns: 0 }): AppConfig {
-  return { redis: url ? { url, prefix: 'wiring' } : undefined, tenants, runs: { concurrency: 2, leaseMs: 1000 } } as AppConfig;
+function configFor(url: string | undefined, tenants: AppConfig['tenants'] = { startsPerMinute: 0, maxActiveRuns: 0 }, connectTimeoutMs = 10_000): AppConfig {
+  return { redis: url ? { url, prefix: 'wiring', connectTimeoutMs } : undefined, tenants, runs: { concurrency: 2, leaseMs: 1000 } } as AppConfig;
 }
 
 /** A node's limits, started as Nest starts the module; stopped after the test. */
@@ -111,6 +113,28 @@ describe('The adapters the configuration asks for', () => {
     expect(names).toContain('name=campaign-orchestrator:bus-subscriber');
     expect(names).toContain('name=campaign-orchestrator:bus ');
     await (bus as RedisRunEventBus).disconnect();
+  });
+
+  it('with a Redis that does not answer: the boot fails after REDIS_CONNECT_TIMEOUT_MS, naming it without its password, and closes its connections', async () => {
+    // Accepts connections, reads every command and never answers one.
+    const held = new Set<Socket>();
+    const silent = createServer((socket) => {
+      held.add(socket);
+      socket.once('close', () => held.delete(socket)).resume();
+    });
+    await new Promise<void>((listening) => silent.listen(0, '127.0.0.1', listening));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const started = Date.now();
+      await expect(runEventBusProvider.useFactory(configFor(`redis://default:s3cret@127.0.0.1:${port}`, undefined, 300))).rejects.toThrow(
+        `Redis at redis://default:***@127.0.0.1:${port} did not answer within 300 ms`,
+      );
+      expect(Date.now() - started).toBeLessThan(5000);
+      await eventually(async () => (held.size === 0 ? true : undefined), 'the bus to close its connections');
+    } finally {
+      held.forEach((socket) => socket.destroy());
+      await new Promise((closed) => silent.close(closed));
+    }
   });
 
   it('hides the password of a Redis URL in messages', () => {

@@ -6,6 +6,7 @@ import type { LeaseClaim, RunLease, RunRepository } from '../../persistence/run.
 import { LeaseLostError, StoreConflictError } from '../../persistence/store-errors';
 import type { RunExecutor } from '../run-executor';
 import { RunJob, RunQueue } from '../run-queue';
+import { closeConnection } from './redis-connection';
 
 /** Settings of the queue: the nodes' shared Redis key prefix, runs per node, the lease. */
 export interface BullMqRunQueueSettings {
@@ -90,7 +91,7 @@ export class BullMqRunQueue extends RunQueue implements OnApplicationBootstrap, 
 
   async onApplicationShutdown(): Promise<void> {
     await this.queue.close();
-    await Promise.allSettled([this.producer.quit(), this.consumer.quit()]);
+    await Promise.all([closeConnection(this.producer), closeConnection(this.consumer)]);
   }
 
   creationClaim(): undefined {

@@ -4,6 +4,7 @@ import { Observable, Subject, Subscriber } from 'rxjs';
 import { isTerminalState, OrchestrationEvent } from '@app/contracts';
 import type { TenantId } from '../../persistence/run.repository';
 import { RunEventBus } from '../run-event-bus';
+import { closeConnection } from './redis-connection';
 
 /** What this node knows of a run it executes. */
 interface Executing {
@@ -97,7 +98,7 @@ export class RedisRunEventBus extends RunEventBus implements OnApplicationShutdo
     this.reconnects.complete();
     for (const set of this.subscribers.values()) for (const subscriber of set) subscriber.complete();
     this.subscribers.clear();
-    await Promise.allSettled([this.subscriber.quit(), this.publisher.quit()]);
+    await Promise.all([closeConnection(this.subscriber), closeConnection(this.publisher)]);
   }
 
   publish(event: OrchestrationEvent): void {
