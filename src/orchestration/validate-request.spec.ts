@@ -151,8 +151,22 @@ describe(validateRunRequest.name, () => {
       expect(fieldsOf(request)).toEqual(['brief']);
     });
 
-    it('a missing campaignId', () => {
-      expect(fieldsOf(aRequest({ campaignId: ' ' }))).toEqual(['campaignId']);
+    it.each([' ', undefined, 42])('a campaignId that is not a non-empty string (%p), with its message', (campaignId) => {
+      expect(fieldErrorsOf(aRequest({ campaignId }))).toEqual([{ field: 'campaignId', message: 'campaignId must be a non-empty string' }]);
+    });
+
+    it('regeneration platforms outside the run\'s, naming them, and platforms for another artifact than short copy', () => {
+      expect(fieldErrorsOf(aRequest({ regeneration: { artifactType: 'shortCopy', instructions: 'Shorter', platforms: ['threads', 'x'] } }))).toEqual([
+        { field: 'regeneration.platforms', message: 'threads not among the selected platforms (x, linkedin)' },
+      ]);
+      expect(fieldErrorsOf(aRequest({ regeneration: { artifactType: 'copy', instructions: 'Shorter', platforms: ['x'] } }))).toEqual([
+        { field: 'regeneration.platforms', message: 'platforms can only be chosen for shortCopy' },
+      ]);
+    });
+
+    it('no regeneration platform errors while the run\'s own platforms are invalid (they are what those are checked against)', () => {
+      const request = aRequest({ selectedPlatforms: ['myspace'], regeneration: { artifactType: 'shortCopy', instructions: 'Shorter', platforms: ['x'] } });
+      expect(fieldsOf(request)).toEqual(['selectedPlatforms']);
     });
 
     it.each([null, undefined, 'a run', 42])('a request that is not an object (%p)', (request) => {
@@ -192,6 +206,9 @@ describe('validated requests', () => {
     expect(() => withIds(valid, ' ', 'run-9')).toThrow(OrchestrationValidationError);
     // A request that was never validated is validated whole.
     expect(() => withIds(aRequest({ selectedPlatforms: [] }), 'campaign-9', 'run-9')).toThrow(OrchestrationValidationError);
+    const unvalidated = withIds(aRequest({ campaignId: undefined }), 'campaign-9', 'run-9');
+    expect(unvalidated).toMatchObject({ campaignId: 'campaign-9', runId: 'run-9', brief: { objective: aBrief().objective }, selectedPlatforms: ['x', 'linkedin'] });
+    expect(isValidRunRequest(unvalidated)).toBe(true);
   });
 
   it('are known as valid only when this module returned them: a cast or a JSON round trip (a queued job) is not', () => {
