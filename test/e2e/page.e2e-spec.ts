@@ -359,6 +359,8 @@ describe('Live progress page (headless Chromium)', () => {
     });
 
     afterAll(async () => {
+      // Its pages first, as the outer afterAll does: a page still connected (a long-poll in flight) holds the server's close open.
+      for (const context of contexts.splice(0)) await context.close().catch(() => undefined);
       await secured?.close();
       rmSync(securedDir, { recursive: true, force: true });
     });
