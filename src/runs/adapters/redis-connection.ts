@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Redis, RedisOptions } from 'ioredis';
 
 /** A Redis connection named after its role (`CLIENT LIST` shows it). */
@@ -15,12 +16,7 @@ const QUIT_WAIT_MS = 1000;
  * shutdown, or a failed boot, open.
  */
 export async function closeConnection(redis: Redis): Promise<void> {
-  if (redis.status === 'ready') {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, QUIT_WAIT_MS)));
-    await Promise.race([redis.quit().catch(() => undefined), late]);
-    clearTimeout(timer);
-  }
+  if (redis.status === 'ready') await Promise.race([redis.quit().catch(() => undefined), delay(QUIT_WAIT_MS, undefined, { ref: false })]);
   redis.disconnect();
 }
 
