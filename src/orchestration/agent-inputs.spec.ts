@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { ArtifactType, AuditReport } from '@app/contracts';
 import { CampaignOrchestrator } from './campaign-orchestrator.service';
-import { expectValidStream, reportFor, SAMPLE_CONTENT } from './testing/fake-agents';
+import { agentError, expectValidStream, reportFor, SAMPLE_CONTENT } from './testing/fake-agents';
 import { collect, createHarness, sampleRequest, when } from './testing/orchestrator-harness';
 
 /** A report whose artifact type cannot be read: the engine's own code throws on it. */
@@ -102,6 +102,19 @@ describe(`${CampaignOrchestrator.name} agent calls`, () => {
       expect(agents.copy.calls[0].signal.reason).toMatchObject({ name: 'RunAbort', code: 'AGENT_TIMEOUT' });
       expect(result.errors).toEqual([{ agentType: 'copy', code: 'AGENT_TIMEOUT', message: 'copy agent exceeded 30 ms', attempt: 1, timestamp: expect.any(String) }]);
       expect(events.find((e) => e.phase === 'failed')).toMatchObject({ message: 'copy failed: copy agent exceeded 30 ms', metadata: { code: 'AGENT_TIMEOUT' } });
+    });
+
+    it('an agent whose failure comes after its time budget, before its timer fired, failed by AGENT_TIMEOUT', async () => {
+      const { orchestrator, agents } = createHarness({}, { agentTimeoutMs: 20 });
+      // The event loop is held past the budget, so the agent's own error comes first.
+      jest.spyOn(agents.copy, 'execute').mockImplementation(async () => {
+        const start = performance.now();
+        while (performance.now() - start < 30);
+        throw agentError('LLM_UNAVAILABLE');
+      });
+      const { result } = await collect(orchestrator.run(sampleRequest()));
+
+      expect(result.errors).toEqual([{ agentType: 'copy', code: 'AGENT_TIMEOUT', message: 'copy agent exceeded 20 ms', attempt: 1, timestamp: expect.any(String) }]);
     });
 
     it('an agent in flight at the run timeout sees RUN_TIMEOUT, and the error names the run budget', async () => {

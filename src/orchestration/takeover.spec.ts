@@ -89,6 +89,29 @@ describe('A run taken over from its stored events', () => {
     expect(result.startedAt).toBe(stored[0].timestamp);
   });
 
+  it('has what is left of the run budget, and at least a second, when the run is past its budget already', async () => {
+    const whole = await wholeRun('parallel', 'run-budget');
+    const stored = whole.events.slice(0, 3).map((e) => ({ ...e, timestamp: new Date(Date.now() - 60_000).toISOString() }));
+    const harness = createHarness({ copy: () => ({ hang: true }) }, { runTimeoutMs: 1500 });
+    const started = performance.now();
+    const { result } = await collect(harness.orchestrator.run(sampleRequest({ runId: 'run-budget' }), undefined, { events: stored, epoch: 2 }));
+
+    // 60 s used of a 1.5 s budget: the run still gets its last second, then times out (not at once).
+    expect(result.errors.map((e) => e.code)).toContain('RUN_TIMEOUT');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(950);
+  });
+
+  it('keeps the agent time of the steps it takes from the stored events', async () => {
+    const whole = await wholeRun('parallel', 'run-agent-time');
+    const copyDone = (e: OrchestrationEvent) => e.agentType === 'copy' && e.phase === 'completed';
+    const cut = whole.events.findIndex(copyDone) + 1;
+    const stored = whole.events.slice(0, cut).map((e) => (copyDone(e) ? { ...e, metadata: { ...e.metadata, durationMs: 4321 } } : e));
+    const { result, agents } = await takenOver('parallel', 'run-agent-time', stored);
+
+    expect(agents.copy.calls).toHaveLength(0);
+    expect(result.metrics.agentMs.copy).toBe(4321);
+  });
+
   it('says where it took over, and a second takeover adds its own Resumed event after the first', async () => {
     const whole = await wholeRun('parallel', 'run-twice');
     const once = await takenOver('parallel', 'run-twice', whole.events.slice(0, 3));
