@@ -1,50 +1,17 @@
-import { createRunsHarness } from './testing/runs-harness';
+import { hostname } from 'node:os';
 import { isTerminalState, type OrchestrationEvent } from '@app/contracts';
-import type { AppConfig } from '../config/app-config';
 import { LeaseLostError } from '../persistence/store-errors';
-import { InProcessRunQueue } from './adapters/in-process-run-queue';
 import { RunExecutor } from './run-executor';
-import type { RunJob } from './run-queue';
-import { RunsService } from './runs.service';
-import { aBrief } from '../agents/testing/fixtures';
-
-/** The agents' sample brief, shared by every tier. */
-const BRIEF = aBrief();
-
-/**
- * An executor over an in-memory SQLite store and fake agents of `delayMs` each, with a lease of
- * `leaseMs`; `scaleOut` configures Redis (whose queue would take handed-back runs) and `shutdown`.
- */
-function setup(delayMs: number, leaseMs = 10_000, options: { scaleOut?: boolean; shutdown?: AppConfig['shutdown'] } = {}) {
-  const { executor, runs, repository, registry, bus } = createRunsHarness({
-    delayMs,
-    config: (config) => ({
-      ...config,
-      runs: { ...config.runs, leaseMs },
-      redis: options.scaleOut ? { url: 'redis://127.0.0.1:6379', prefix: 'test', connectTimeoutMs: 10_000 } : undefined,
-      shutdown: options.shutdown ?? config.shutdown,
-    }),
-  });
-  const published: OrchestrationEvent[] = [];
-  const publish = bus.publish.bind(bus);
-  jest.spyOn(bus, 'publish').mockImplementation((event) => {
-    published.push(event);
-    publish(event);
-  });
-  const warned = jest.spyOn((executor as unknown as { logger: { warn: () => void } }).logger, 'warn').mockImplementation(() => undefined);
-  return { executor, runs, repository, registry, bus, published, warned };
-}
-
-const start = (runs: RunsService) => runs.start('t', { campaign: { name: 'C', brief: BRIEF }, selectedPlatforms: ['x'] });
+import { setupExecutor, startRun } from './testing/executor-setup';
 
 describe(RunExecutor.name, () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('creates each run claimed by this node and writes every event with the lease epoch', async () => {
-    const { executor, runs, repository } = setup(0);
+    const { executor, runs, repository, exitOf } = setupExecutor(0);
     const appends = jest.spyOn(repository, 'appendEvents');
     const finishes = jest.spyOn(repository, 'finishRun');
-    const { runId } = await start(runs);
+    const { runId } = await startRun(runs);
     await executor.settled(runId);
 
     expect(appends.mock.calls.length).toBeGreaterThan(0);
@@ -52,31 +19,28 @@ describe(RunExecutor.name, () => {
     expect(finishes.mock.calls.map(([outcome]) => outcome.epoch)).toEqual([1]);
     // Held by this node: another node cannot claim it while it runs, and it is finished now.
     await expect(repository.claimRun('t', runId, { owner: 'another-node', leaseMs: 1000 })).rejects.toMatchObject({ code: 'RUN_ALREADY_FINISHED' });
+    expect(await exitOf()).toBe('ended');
+    // The owner its leases name: this host, this process, and what tells two starts of one process apart.
+    expect(executor.nodeId).toMatch(new RegExp(`^${hostname()}:${process.pid}:[0-9a-f]{8}$`));
   });
 
   it('tells the bus the seq a run taken over goes on after before it publishes anything, so that a subscriber meanwhile reads the store', async () => {
-    const jobs: RunJob[] = [];
-    const { executor, runs, repository, bus } = createRunsHarness({
-      queue: (executor) => {
-        const queue = new InProcessRunQueue(executor);
-        const enqueue = queue.enqueue.bind(queue);
-        queue.enqueue = (job) => (jobs.push(job), enqueue(job));
-        return queue;
-      },
-    });
-    const { runId } = await start(runs);
+    const { executor, runs, repository, bus, jobs, warned, logged } = setupExecutor(5);
+    const { runId } = await startRun(runs);
     await executor.settled(runId);
     const stored = await repository.listEvents('t', runId, 0);
     // The run has ended in the store, which refuses the takeover's writes: only the bus matters here.
-    jest.spyOn((executor as unknown as { logger: { error: () => void } }).logger, 'error').mockImplementation(() => undefined);
 
     const takeover = executor.execute('t', jobs[0].request, 2, undefined, stored);
     expect(bus.publishedSeq('t', runId)).toBe(stored.length);
     await takeover;
+    // Not a failing store: the run has ended (here, before the takeover), so this node stops it and writes nothing.
+    expect(warned).toHaveBeenCalledWith(`Run ${runId}: stopped here, it ended without this node; another node owns it now`);
+    expect(logged).not.toHaveBeenCalled();
   });
 
   it('stops a run whose write the store refused for an older epoch, and writes and publishes nothing more for it', async () => {
-    const { executor, runs, repository, registry, published, warned } = setup(30);
+    const { executor, runs, repository, registry, published, warned, exitOf } = setupExecutor(30);
     const append = repository.appendEvents.bind(repository);
     jest.spyOn(repository, 'appendEvents').mockImplementation(async (tenant, batch, epoch) => {
       if (batch.some((event) => event.seq >= 3)) throw new LeaseLostError(batch[0].runId, 'taken over');
@@ -84,7 +48,7 @@ describe(RunExecutor.name, () => {
     });
     const finishes = jest.spyOn(repository, 'finishRun');
     const failures = jest.spyOn(repository, 'failInterruptedRuns');
-    const { runId } = await start(runs);
+    const { runId } = await startRun(runs);
     await executor.settled(runId);
 
     expect(registry.isActive(runId)).toBe(false);
@@ -92,15 +56,16 @@ describe(RunExecutor.name, () => {
     expect(failures).not.toHaveBeenCalled();
     expect(published.every((event) => event.seq < 3)).toBe(true);
     expect(['queued', 'running']).toContain((await repository.getRun('t', runId))?.status);
-    expect(warned).toHaveBeenCalledWith(expect.stringContaining(`Run ${runId}: stopped here`));
+    expect(warned).toHaveBeenCalledWith(`Run ${runId}: stopped here, taken over; another node owns it now`);
+    expect(await exitOf()).toBe('lost');
   });
 
   it('renews the leases of its runs, and stops a run whose lease it could not renew', async () => {
-    const { executor, runs, repository, registry, published } = setup(2_000, 1_000);
+    const { executor, runs, repository, registry, published, warned, exitOf } = setupExecutor(2_000, 1_000);
     const renewals = jest.spyOn(repository, 'renewLeases').mockResolvedValue([]);
     const finishes = jest.spyOn(repository, 'finishRun');
     executor.onApplicationBootstrap();
-    const { runId } = await start(runs);
+    const { runId } = await startRun(runs);
     await executor.settled(runId);
     await executor.beforeApplicationShutdown();
 
@@ -108,6 +73,8 @@ describe(RunExecutor.name, () => {
     expect(registry.isActive(runId)).toBe(false);
     expect(finishes).not.toHaveBeenCalled();
     expect(published.some((event) => event.state === 'Cancelled' || event.state === 'Completed')).toBe(false);
+    expect(warned).toHaveBeenCalledWith(`Run ${runId}: stopped here, its lease could not be renewed; another node owns it now`);
+    expect(await exitOf()).toBe('lost');
   });
 
   describe('on shutdown', () => {
@@ -119,28 +86,29 @@ describe(RunExecutor.name, () => {
       });
 
     it('hands a run back when other nodes take runs from the queue: it stops without writing, and gives its lease up for another node to claim at once', async () => {
-      const { executor, runs, repository, registry, published } = setup(2_000, 10_000, { scaleOut: true, shutdown: { mode: 'handback', graceMs: 10_000 } });
+      const { executor, runs, repository, registry, published, exitOf } = setupExecutor(2_000, 10_000, { scaleOut: true, shutdown: { mode: 'handback', graceMs: 10_000 } });
       const finishes = jest.spyOn(repository, 'finishRun');
-      const { runId } = await start(runs);
+      const { runId } = await startRun(runs);
       await untilPublished(published, 'GeneratingCopy');
       const seqBefore = (await repository.getRun('t', runId))!.lastSeq;
 
       await executor.beforeApplicationShutdown();
 
+      expect(await exitOf()).toBe('handedBack');
       expect(registry.isActive(runId)).toBe(false);
       expect(finishes).not.toHaveBeenCalled();
       expect(published.some((event) => isTerminalState(event.state))).toBe(false);
       expect(await repository.getRun('t', runId)).toMatchObject({ status: 'running', lastSeq: seqBefore });
       // Released: another node claims it now, not once the 10 s lease has run out.
       expect(await repository.claimRun('t', runId, { owner: 'another-node', leaseMs: 10_000 })).toEqual({ runId, epoch: 2 });
-      await expect(runs.start('t', { campaign: { name: 'C', brief: BRIEF }, selectedPlatforms: ['x'] })).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+      await expect(startRun(runs)).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
     });
 
     it('drains a run within the grace period, renewing its lease meanwhile, so that no other node takes it over', async () => {
-      const { executor, runs, repository, published } = setup(500, 1_000, { scaleOut: true, shutdown: { mode: 'drain', graceMs: 10_000 } });
+      const { executor, runs, repository, published } = setupExecutor(500, 1_000, { scaleOut: true, shutdown: { mode: 'drain', graceMs: 10_000 } });
       const renewals = jest.spyOn(repository, 'renewLeases');
       executor.onApplicationBootstrap();
-      const { runId } = await start(runs);
+      const { runId } = await startRun(runs);
 
       await executor.beforeApplicationShutdown();
 
@@ -149,8 +117,8 @@ describe(RunExecutor.name, () => {
     });
 
     it('cancels what is left after the grace period on one embedded node, which no other node could take over', async () => {
-      const { executor, runs, repository, published } = setup(2_000, 10_000, { shutdown: { mode: 'drain', graceMs: 50 } });
-      const { runId } = await start(runs);
+      const { executor, runs, repository, published } = setupExecutor(2_000, 10_000, { shutdown: { mode: 'drain', graceMs: 50 } });
+      const { runId } = await startRun(runs);
 
       await executor.beforeApplicationShutdown();
 

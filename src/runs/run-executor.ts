@@ -8,12 +8,20 @@ import { CampaignOrchestrator, RunExecution } from '../orchestration/campaign-or
 import { RunRegistry } from '../orchestration/run-registry';
 import type { ValidRunRequest } from '../orchestration/validate-request';
 import { LeaseClaim, RunRepository, TenantId } from '../persistence/run.repository';
-import { LeaseLostError } from '../persistence/store-errors';
+import { LeaseLostError, StoreConflictError } from '../persistence/store-errors';
 import { RunEventBus } from './run-event-bus';
 import { writeInBatches } from './write-in-batches';
 
 /** A validated request of a stored run: its campaign and run ids are set. */
 export type StoredRunRequest = ValidRunRequest & { runId: string };
+
+/**
+ * A write refused because this node no longer holds the run: another node claimed it (a newer
+ * epoch), or it ended meanwhile without this node (its new owner finished it, or a cancel did).
+ */
+function isLost(error: unknown): boolean {
+  return error instanceof LeaseLostError || (error instanceof StoreConflictError && error.code === 'RUN_ALREADY_FINISHED');
+}
 
 /**
  * How a run left this node: `ended` (its end is stored, or its failure handled), `lost` (another
@@ -90,7 +98,7 @@ export class RunExecutor implements OnApplicationBootstrap, BeforeApplicationShu
     this.leases.set(runId, epoch);
     const pipeline = writeInBatches(execution.events$, (batch) => this.persist(tenantId, execution, batch, epoch, request.regeneration?.activate))
       .then((): RunExit => 'ended')
-      .catch((error: unknown) => (error instanceof LeaseLostError ? this.leaseLost(execution, error) : this.storeFailed(execution, error)))
+      .catch((error: unknown) => (isLost(error) ? this.leaseLost(execution, error instanceof LeaseLostError ? error.message : 'it ended without this node') : this.storeFailed(execution, error)))
       .then((exit) => (this.handedBack.has(runId) ? this.release(runId, epoch) : exit))
       .finally(() => {
         this.pipelines.delete(runId);
@@ -192,9 +200,9 @@ export class RunExecutor implements OnApplicationBootstrap, BeforeApplicationShu
     this.registry.cancel(runId);
   }
 
-  /** A write was refused for an older epoch (the run was taken over), or the run was handed back. */
-  private async leaseLost(execution: RunExecution, error: LeaseLostError): Promise<RunExit> {
-    this.stopLost(execution.runId, error.message);
+  /** A write was refused for an older epoch (the run was taken over), or after the run ended elsewhere, or the run was handed back. */
+  private async leaseLost(execution: RunExecution, why: string): Promise<RunExit> {
+    this.stopLost(execution.runId, why);
     await execution.result;
     return 'lost';
   }

@@ -218,13 +218,4 @@ export function runInput(options: { executionMode?: ExecutionMode; selectedPlatf
   };
 }
 
-/** Polls `check` every 25 ms until it returns a value other than undefined; rejects after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+export { eventually } from '../../src/common/testing/eventually';
