@@ -1,11 +1,13 @@
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import type { OrchestrationEvent } from '@app/contracts';
 import { SqliteRunRepository } from '../../src/persistence/adapters/sqlite-run.repository';
 import { validateRunRequest, withIds } from '../../src/orchestration/validate-request';
 import { BullMqRunQueue } from '../../src/runs/adapters/bullmq-run-queue';
 import type { RunExecutor, RunExit, StoredRunRequest } from '../../src/runs/run-executor';
 import { eventually } from '../support/e2e-app';
 import { RedisTestServer } from '../support/redis-test-server';
-import { newCampaign, newRun } from '../support/run-fixtures';
+import { newCampaign, newRun, progressEvents } from '../support/run-fixtures';
 
 const redis = new RedisTestServer();
 beforeAll(() => redis.start());
@@ -13,6 +15,8 @@ afterAll(() => redis.stop());
 
 const LEASE_MS = 1000;
 const TENANT = 'tenant-a';
+/** The queue's name in Redis (under `<prefix>:bull`). */
+const QUEUE_NAME = 'runs';
 
 /**
  * A worker of one node over a real redis-server and an in-memory SQLite store, with an executor
@@ -20,11 +24,11 @@ const TENANT = 'tenant-a';
  */
 async function setup(prefix: string, exits: RunExit[]) {
   const repository = new SqliteRunRepository(':memory:');
-  const executions: { runId: string; epoch: number }[] = [];
+  const executions: { runId: string; epoch: number; stored?: number }[] = [];
   const executor = {
     claim: { owner: 'node-a', leaseMs: LEASE_MS },
-    execute: async (_tenant: string, request: StoredRunRequest, epoch: number) => {
-      executions.push({ runId: request.runId, epoch });
+    execute: async (_tenant: string, request: StoredRunRequest, epoch: number, _signal: AbortSignal | undefined, stored: readonly OrchestrationEvent[]) => {
+      executions.push({ runId: request.runId, epoch, ...(stored.length > 0 ? { stored: stored.length } : {}) });
       return exits.shift() ?? 'ended';
     },
   } as unknown as RunExecutor;
@@ -33,12 +37,18 @@ async function setup(prefix: string, exits: RunExit[]) {
   const campaign = await repository.createCampaign(newCampaign(TENANT));
   const run = await repository.createRun(newRun(TENANT, campaign.id));
   const request = withIds(validateRunRequest({ campaignId: campaign.id, brief: campaign.brief, selectedPlatforms: ['x'] }), campaign.id, run.id);
+  const warned = jest.spyOn((queue as unknown as { logger: { warn: (message: string) => void } }).logger, 'warn').mockImplementation(() => undefined);
+  // The queue as another client sees it in Redis.
+  const observer = new Redis(redis.url);
+  const jobs = new Queue(QUEUE_NAME, { connection: observer, prefix: `${prefix}:bull` });
   const close = async () => {
     await queue.beforeApplicationShutdown();
     await queue.onApplicationShutdown();
+    await jobs.close();
+    await observer.quit();
     await repository.close();
   };
-  return { queue, repository, executions, request, runId: run.id, close };
+  return { queue, repository, executions, request, runId: run.id, campaign, jobs, warned, close };
 }
 
 describe(BullMqRunQueue.name, () => {
@@ -66,6 +76,53 @@ describe(BullMqRunQueue.name, () => {
         { runId, epoch: 1 },
         { runId, epoch: 2 },
       ]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('takes a run over from its stored events once the lease of the node that held it has run out', async () => {
+    const { queue, repository, executions, request, runId, campaign, warned, close } = await setup('takeover', ['ended']);
+    try {
+      // Another node claimed the run, stored three events and died: its lease runs for 600 ms more.
+      const { epoch } = await repository.claimRun(TENANT, runId, { owner: 'node-b', leaseMs: 600 });
+      await repository.appendEvents(TENANT, progressEvents({ id: runId, campaignId: campaign.id }).slice(0, 3), epoch);
+      await queue.enqueue({ tenantId: TENANT, request });
+      await eventually(async () => (executions.length > 0 ? true : undefined), 'the takeover');
+
+      expect(executions).toEqual([{ runId, epoch: 2, stored: 3 }]);
+      expect(warned).toHaveBeenCalledWith(`Run ${runId}: taken over after event 3 (epoch 2)`);
+    } finally {
+      await close();
+    }
+  });
+
+  it('completes the job of a run that has ended meanwhile, without executing it', async () => {
+    const { queue, repository, executions, request, runId, jobs, close } = await setup('ended', []);
+    try {
+      await repository.failInterruptedRuns('ended before a worker took it', { runId });
+      await queue.enqueue({ tenantId: TENANT, request });
+      await eventually(async () => (Object.values(await jobs.getJobCounts('waiting', 'active')).every((count) => count === 0) ? true : undefined), 'the job done');
+
+      expect(await jobs.getJobCounts('failed')).toEqual({ failed: 0 });
+      expect(executions).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('ends the run of a job that fails (its request is not valid any more) as failed, naming why', async () => {
+    const { queue, repository, executions, request, runId, warned, close } = await setup('invalid', []);
+    try {
+      await queue.enqueue({ tenantId: TENANT, request: { ...request, selectedPlatforms: ['myspace' as 'x'] } });
+      const run = await eventually(async () => {
+        const stored = await repository.getRun(TENANT, runId);
+        return stored?.status === 'failed' ? stored : undefined;
+      }, 'the run failed');
+
+      expect(run.errors[0].message).toMatch(/^The run could not be executed: .*selectedPlatforms/);
+      expect(warned).toHaveBeenCalledWith(expect.stringMatching(new RegExp(`^Run ${runId}: its job failed: .*selectedPlatforms`)));
+      expect(executions).toEqual([]);
     } finally {
       await close();
     }
