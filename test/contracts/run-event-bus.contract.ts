@@ -135,5 +135,34 @@ export function runEventBusContract(name: string, setup: RunEventBusSetup): void
       harness.executing.open(takenOver.runId, 't', 7);
       expect(harness.executing.publishedSeq('t', takenOver.runId)).toBe(7);
     });
+
+    it('keeps the published seq of a run opened again, and forgets it after the terminal event or a release', async () => {
+      const { runId, event } = aRun();
+      harness.executing.open(runId, 't');
+      harness.executing.publish(event(1, 'Queued'));
+      harness.executing.publish(event(2));
+      harness.executing.open(runId, 't');
+      expect(harness.executing.publishedSeq('t', runId)).toBe(2);
+      harness.executing.publish(event(3, 'Completed'));
+      expect(harness.executing.publishedSeq('t', runId)).toBeUndefined();
+
+      const released = aRun();
+      harness.executing.open(released.runId, 't', 4);
+      harness.executing.release(released.runId);
+      expect(harness.executing.publishedSeq('t', released.runId)).toBeUndefined();
+    });
+
+    it('goes on delivering to the other subscriptions of a run when some unsubscribe', async () => {
+      const { runId, event } = aRun();
+      harness.executing.open(runId, 't');
+      const stays = everything(harness.serving.live(runId));
+      for (const subscription of [harness.serving.live(runId).subscribe(), harness.serving.live(runId).subscribe()]) subscription.unsubscribe();
+      const firstArrived = firstValueFrom(harness.serving.live(runId));
+      harness.executing.publish(event(1, 'Queued'));
+      await firstArrived;
+      harness.executing.publish(event(2, 'Completed'));
+
+      expect((await stays).map((e) => e.seq)).toEqual([1, 2]);
+    });
   });
 }

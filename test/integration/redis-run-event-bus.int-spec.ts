@@ -3,7 +3,7 @@ import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { RedisRunEventBus } from '../../src/runs/adapters/redis-run-event-bus';
 import { runEventBusContract } from '../contracts/run-event-bus.contract';
 import { eventually } from '../support/e2e-app';
-import { RedisTestServer } from '../support/redis-test-server';
+import { freePort, RedisTestServer } from '../support/redis-test-server';
 
 const redis = new RedisTestServer();
 let prefixes = 0;
@@ -17,6 +17,12 @@ async function node(prefix: string): Promise<RedisRunEventBus> {
   await bus.connect();
   return bus;
 }
+
+/** The bus's warnings, silenced and recorded. */
+const warningsOf = (bus: RedisRunEventBus) => jest.spyOn((bus as unknown as { logger: { warn: (message: string) => void } }).logger, 'warn').mockImplementation(() => undefined);
+
+/** An event of `runId`. */
+const anEvent = (runId: string, seq: number, state: 'Queued' | 'GeneratingCopy' | 'Failed' | 'Completed') => ({ eventId: `${runId}-e${seq}`, runId, campaignId: 'c', seq, state, attempt: 1, message: '', timestamp: new Date().toISOString() });
 
 runEventBusContract('Redis pub/sub, two nodes', async () => {
   const prefix = `test-${++prefixes}`;
@@ -48,8 +54,9 @@ describe(RedisRunEventBus.name, () => {
     }
   });
 
-  it('drops a malformed message and goes on', async () => {
+  it('drops a malformed message, saying so, and goes on', async () => {
     const bus = await node('malformed');
+    const warned = warningsOf(bus);
     const raw = new Redis(redis.url);
     try {
       const received = lastValueFrom(bus.live('run-1').pipe(toArray()));
@@ -58,6 +65,7 @@ describe(RedisRunEventBus.name, () => {
       bus.publish({ eventId: 'e1', runId: 'run-1', campaignId: 'c', seq: 1, state: 'Failed', attempt: 1, message: '', timestamp: new Date().toISOString() });
 
       expect((await received).map((e) => e.eventId)).toEqual(['e1']);
+      expect(warned).toHaveBeenCalledWith(expect.stringMatching(/^Dropped a malformed message on malformed:runs: SyntaxError/));
     } finally {
       raw.disconnect();
       await bus.disconnect();
@@ -66,6 +74,7 @@ describe(RedisRunEventBus.name, () => {
 
   it('tells its subscribers when its subscription is back after a break, and delivers what is published after that', async () => {
     const [executing, serving] = await Promise.all([node('reconnect'), node('reconnect')]);
+    const warned = warningsOf(serving);
     const admin = new Redis(redis.url);
     try {
       const event = (seq: number) => ({ eventId: `e${seq}`, runId: 'run-1', campaignId: 'c', seq, state: seq === 3 ? 'Completed' : 'Queued', attempt: 1, message: '', timestamp: new Date().toISOString() }) as const;
@@ -80,6 +89,7 @@ describe(RedisRunEventBus.name, () => {
       executing.publish(event(3));
 
       expect((await received).map((e) => e.seq)).toEqual([1, 3]);
+      expect(warned).toHaveBeenCalledWith('Subscribed again to reconnect:runs after a break; live subscribers catch up from the store');
     } finally {
       admin.disconnect();
       await Promise.all([executing.disconnect(), serving.disconnect()]);
@@ -108,5 +118,80 @@ describe(RedisRunEventBus.name, () => {
       raw.disconnect();
       await Promise.all([executing.disconnect(), serving.disconnect()]);
     }
+  });
+
+  it('says nothing of a reconnection when it first connects', async () => {
+    const bus = new RedisRunEventBus(new Redis(redis.url), new Redis(redis.url), 'first');
+    let reconnections = 0;
+    bus.reconnected$.subscribe(() => reconnections++);
+    try {
+      await bus.connect();
+      const arrived = firstValueFrom(bus.live('run-1'));
+      bus.open('run-1', 't');
+      bus.publish(anEvent('run-1', 1, 'Queued'));
+      await arrived;
+
+      expect(reconnections).toBe(0);
+    } finally {
+      await bus.disconnect();
+    }
+  });
+
+  it('reads only the events of runs with subscribers here', async () => {
+    const bus = await node('unwatched');
+    const warned = warningsOf(bus);
+    const raw = new Redis(redis.url);
+    try {
+      const arrived = firstValueFrom(bus.live('run-1'));
+      // Not valid JSON, but of a run nobody here follows: it is not even parsed.
+      await raw.publish('unwatched:runs', 'e|run-2|{not json');
+      await raw.publish('unwatched:runs', 'c|run-2');
+      bus.open('run-1', 't');
+      bus.publish(anEvent('run-1', 1, 'Queued'));
+      await arrived;
+
+      expect(warned).not.toHaveBeenCalled();
+    } finally {
+      raw.disconnect();
+      await bus.disconnect();
+    }
+  });
+
+  it('delivers the end of a run it does not execute (the recovery sweep publishes it) to every node', async () => {
+    const [sweeping, serving] = await Promise.all([node('recovery'), node('recovery')]);
+    try {
+      const received = lastValueFrom(serving.live('run-1').pipe(toArray()));
+      sweeping.publish(anEvent('run-1', 4, 'Failed'));
+
+      expect((await received).map((e) => e.state)).toEqual(['Failed']);
+    } finally {
+      await Promise.all([sweeping.disconnect(), serving.disconnect()]);
+    }
+  });
+
+  it('answers a ping while Redis answers, and fails it while Redis is not there', async () => {
+    const bus = await node('ping');
+    const port = await freePort();
+    const unreachable = () => new Redis({ host: '127.0.0.1', port, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const cut = new RedisRunEventBus(unreachable(), unreachable(), 'ping');
+    try {
+      await expect(bus.ping()).resolves.toBeUndefined();
+      await expect(cut.ping()).rejects.toThrow();
+    } finally {
+      await Promise.all([bus.disconnect(), cut.disconnect()]);
+    }
+  });
+
+  it('ends its live subscriptions and closes its connections on shutdown', async () => {
+    const publisher = new Redis(redis.url);
+    const subscriber = new Redis(redis.url);
+    const bus = new RedisRunEventBus(publisher, subscriber, 'shutdown');
+    await bus.connect();
+    const received = lastValueFrom(bus.live('run-1').pipe(toArray()));
+
+    await bus.onApplicationShutdown();
+
+    expect(await received).toEqual([]);
+    await eventually(async () => (publisher.status === 'end' && subscriber.status === 'end' ? true : undefined), 'both connections closed');
   });
 });

@@ -7,7 +7,7 @@ import { SqliteRunRepository } from '../../src/persistence/adapters/sqlite-run.r
 import { BullMqRunQueue } from '../../src/runs/adapters/bullmq-run-queue';
 import { InProcessRunEventBus } from '../../src/runs/adapters/in-process-run-event-bus';
 import { InProcessRunQueue } from '../../src/runs/adapters/in-process-run-queue';
-import { redactedUrl } from '../../src/runs/adapters/redis-connection';
+import { closeConnection, redactedUrl } from '../../src/runs/adapters/redis-connection';
 import { RedisRunEventBus } from '../../src/runs/adapters/redis-run-event-bus';
 import type { RunEventBus } from '../../src/runs/run-event-bus';
 import { runEventBusProvider } from '../../src/runs/run-event-bus.provider';
@@ -140,5 +140,37 @@ describe('The adapters the configuration asks for', () => {
   it('hides the password of a Redis URL in messages', () => {
     expect(redactedUrl('rediss://default:s3cret@cache.example.com:6380')).toBe('rediss://default:***@cache.example.com:6380');
     expect(redactedUrl('redis://127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
+  });
+});
+
+describe(closeConnection.name, () => {
+  it('quits a ready connection after the answers to the commands sent before', async () => {
+    const connection = new Redis(redis.url);
+    await connection.ping();
+    // Redis answers it in 200 ms (nothing to pop): a connection dropped at once would lose the answer.
+    const answer = connection.blpop('close-connection', 0.2);
+
+    await closeConnection(connection);
+
+    await expect(answer).resolves.toBeNull();
+  });
+
+  it('drops a connection that is not ready at once, without waiting for Redis', async () => {
+    // Accepts the connection, and never answers its ready check.
+    const silent = createServer((socket) => socket.resume());
+    await new Promise<void>((listening) => silent.listen(0, '127.0.0.1', listening));
+    const connection = new Redis({ host: '127.0.0.1', port: (silent.address() as AddressInfo).port });
+    try {
+      await new Promise((connected) => connection.once('connect', connected));
+      const started = performance.now();
+
+      await closeConnection(connection);
+
+      // A QUIT would wait for its (missing) answer for a second.
+      expect(performance.now() - started).toBeLessThan(500);
+      await eventually(async () => (connection.status === 'end' ? true : undefined), 'the connection ended');
+    } finally {
+      silent.close();
+    }
   });
 });
