@@ -87,6 +87,7 @@ describe(RunExecutor.name, () => {
 
     it('hands a run back when other nodes take runs from the queue: it stops without writing, and gives its lease up for another node to claim at once', async () => {
       const { executor, runs, repository, registry, published, exitOf } = setupExecutor(2_000, 10_000, { scaleOut: true, shutdown: { mode: 'handback', graceMs: 10_000 } });
+      const said = jest.spyOn((executor as unknown as { logger: { log: (message: string) => void } }).logger, 'log').mockImplementation(() => undefined);
       const finishes = jest.spyOn(repository, 'finishRun');
       const { runId } = await startRun(runs);
       await untilPublished(published, 'GeneratingCopy');
@@ -95,6 +96,7 @@ describe(RunExecutor.name, () => {
       await executor.beforeApplicationShutdown();
 
       expect(await exitOf()).toBe('handedBack');
+      expect(said.mock.calls).toEqual([['Shutting down with 1 run(s) in flight (handback)'], [`Run ${runId}: handed back to the queue`]]);
       expect(registry.isActive(runId)).toBe(false);
       expect(finishes).not.toHaveBeenCalled();
       expect(published.some((event) => isTerminalState(event.state))).toBe(false);

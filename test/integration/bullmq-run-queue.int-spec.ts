@@ -22,17 +22,18 @@ const QUEUE_NAME = 'runs';
  * A worker of one node over a real redis-server and an in-memory SQLite store, with an executor
  * that answers each execution with the next of `exits` and records what it was given.
  */
-async function setup(prefix: string, exits: RunExit[]) {
+async function setup(prefix: string, exits: RunExit[], concurrency = 2) {
   const repository = new SqliteRunRepository(':memory:');
-  const executions: { runId: string; epoch: number; stored?: number }[] = [];
+  const executions: { runId: string; epoch: number; stored?: number; at: number }[] = [];
   const executor = {
     claim: { owner: 'node-a', leaseMs: LEASE_MS },
     execute: async (_tenant: string, request: StoredRunRequest, epoch: number, _signal: AbortSignal | undefined, stored: readonly OrchestrationEvent[]) => {
-      executions.push({ runId: request.runId, epoch, ...(stored.length > 0 ? { stored: stored.length } : {}) });
+      executions.push({ runId: request.runId, epoch, ...(stored.length > 0 ? { stored: stored.length } : {}), at: performance.now() });
       return exits.shift() ?? 'ended';
     },
   } as unknown as RunExecutor;
-  const queue = new BullMqRunQueue(new Redis(redis.url), new Redis(redis.url, { maxRetriesPerRequest: null }), repository, executor, { prefix, concurrency: 2, leaseMs: LEASE_MS });
+  const connections = [new Redis(redis.url), new Redis(redis.url, { maxRetriesPerRequest: null })] as const;
+  const queue = new BullMqRunQueue(...connections, repository, executor, { prefix, concurrency, leaseMs: LEASE_MS });
   queue.onApplicationBootstrap();
   const campaign = await repository.createCampaign(newCampaign(TENANT));
   const run = await repository.createRun(newRun(TENANT, campaign.id));
@@ -41,25 +42,37 @@ async function setup(prefix: string, exits: RunExit[]) {
   // The queue as another client sees it in Redis.
   const observer = new Redis(redis.url);
   const jobs = new Queue(QUEUE_NAME, { connection: observer, prefix: `${prefix}:bull` });
+  let closed = false;
   const close = async () => {
+    if (closed) return;
+    closed = true;
     await queue.beforeApplicationShutdown();
     await queue.onApplicationShutdown();
     await jobs.close();
     await observer.quit();
     await repository.close();
   };
-  return { queue, repository, executions, request, runId: run.id, campaign, jobs, warned, close };
+  return { queue, repository, executions, request, runId: run.id, campaign, jobs, warned, connections, close };
 }
+
+/** The executions without their times. */
+const executed = (executions: Awaited<ReturnType<typeof setup>>['executions']) => executions.map(({ at: _at, ...execution }) => execution);
 
 describe(BullMqRunQueue.name, () => {
   it('executes a queued run once, on a worker that claimed it at epoch 1', async () => {
-    const { queue, executions, request, runId, close } = await setup('once', ['ended']);
+    const { queue, executions, request, runId, jobs, connections, close } = await setup('once', ['ended']);
     try {
       await queue.enqueue({ tenantId: TENANT, request });
       await queue.enqueue({ tenantId: TENANT, request });
       await eventually(async () => (executions.length > 0 ? true : undefined), 'the execution');
+      await eventually(async () => (Object.values(await jobs.getJobCounts('waiting', 'active')).every((count) => count === 0) ? true : undefined), 'the job done');
 
-      expect(executions).toEqual([{ runId, epoch: 1 }]);
+      expect(executed(executions)).toEqual([{ runId, epoch: 1 }]);
+      // Done jobs are not kept in Redis.
+      expect(await jobs.getJobCounts('completed')).toEqual({ completed: 0 });
+      // Its connections close with it.
+      await close();
+      await eventually(async () => (connections.every((connection) => connection.status === 'end') ? true : undefined), 'the connections closed');
     } finally {
       await close();
     }
@@ -72,10 +85,12 @@ describe(BullMqRunQueue.name, () => {
       await eventually(async () => (executions.length >= 2 ? true : undefined), 'the second execution', 10_000);
 
       // A run is never left queued for nobody: a loss that was not one (no other node claimed it) goes on.
-      expect(executions).toEqual([
+      expect(executed(executions)).toEqual([
         { runId, epoch: 1 },
         { runId, epoch: 2 },
       ]);
+      // At once: moved back to the waiting list, not found later as a stalled job once its lock ran out.
+      expect(executions[1].at - executions[0].at).toBeLessThan(LEASE_MS * 0.8);
     } finally {
       await close();
     }
@@ -90,7 +105,7 @@ describe(BullMqRunQueue.name, () => {
       await queue.enqueue({ tenantId: TENANT, request });
       await eventually(async () => (executions.length > 0 ? true : undefined), 'the takeover');
 
-      expect(executions).toEqual([{ runId, epoch: 2, stored: 3 }]);
+      expect(executed(executions)).toEqual([{ runId, epoch: 2, stored: 3 }]);
       expect(warned).toHaveBeenCalledWith(`Run ${runId}: taken over after event 3 (epoch 2)`);
     } finally {
       await close();
@@ -105,7 +120,7 @@ describe(BullMqRunQueue.name, () => {
       await eventually(async () => (Object.values(await jobs.getJobCounts('waiting', 'active')).every((count) => count === 0) ? true : undefined), 'the job done');
 
       expect(await jobs.getJobCounts('failed')).toEqual({ failed: 0 });
-      expect(executions).toEqual([]);
+      expect(executed(executions)).toEqual([]);
     } finally {
       await close();
     }
@@ -122,7 +137,32 @@ describe(BullMqRunQueue.name, () => {
 
       expect(run.errors[0].message).toMatch(/^The run could not be executed: .*selectedPlatforms/);
       expect(warned).toHaveBeenCalledWith(expect.stringMatching(new RegExp(`^Run ${runId}: its job failed: .*selectedPlatforms`)));
-      expect(executions).toEqual([]);
+      expect(executed(executions)).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('serves a node without workers (RUN_CONCURRENCY=0): its runs wait in the queue for another node', async () => {
+    const { queue, executions, request, jobs, close } = await setup('api-only', [], 0);
+    try {
+      await queue.enqueue({ tenantId: TENANT, request });
+
+      expect(await jobs.getJobCounts('waiting')).toEqual({ waiting: 1 });
+      expect(await queue.withdraw(request.runId)).toEqual({ tenantId: TENANT, request });
+      expect(executed(executions)).toEqual([]);
+      // It takes runs over from others, so no recovery sweep fails them.
+      expect(queue.recoversRuns).toBe(true);
+    } finally {
+      await close();
+    }
+  });
+
+  it('logs a worker error instead of throwing it', async () => {
+    const { queue, warned, close } = await setup('worker-error', []);
+    try {
+      (queue as unknown as { worker: { emit: (event: string, error: Error) => void } }).worker.emit('error', new Error('connection reset'));
+      expect(warned).toHaveBeenCalledWith('Worker: connection reset');
     } finally {
       await close();
     }
