@@ -22,4 +22,11 @@ describe(InProcessRunEventBus.name, () => {
     expect(bus.size).toBe(0);
     expect(bus.publishedSeq('t', 'run-1')).toBeUndefined();
   });
+
+  it('closes or releases a run it does not execute without complaint', () => {
+    const bus = new InProcessRunEventBus();
+    expect(() => bus.close('elsewhere')).not.toThrow();
+    expect(() => bus.release('elsewhere')).not.toThrow();
+    expect(bus.size).toBe(0);
+  });
 });
