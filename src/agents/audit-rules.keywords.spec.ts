@@ -79,6 +79,44 @@ describe(`${applyRules.name}: keywords`, () => {
       expect(flags).toEqual([expect.objectContaining({ severity: 'critical', category: 'compliance', location: `concepts[1].${field}` })]);
     });
 
+    it('flags a restricted keyword in the tone notes, located at them', () => {
+      const { flags } = applyRules(copySubject(aCopy({ toneNotes: 'Friendly, never cheap.' })), restricting('cheap'));
+
+      expect(flags).toEqual([
+        {
+          id: 'rule:restricted:cheap:toneNotes',
+          category: 'compliance',
+          severity: 'critical',
+          description: 'Restricted keyword "cheap" is used',
+          location: 'toneNotes',
+        },
+      ]);
+    });
+
+    it('flags a restricted mood word of a visual concept, located at its mood', () => {
+      const visual = aVisual([aConcept(), aConcept({ mood: ['warm', 'cheap', 'calm'] })]);
+
+      const { flags } = applyRules(visualSubject(visual), restricting('cheap'));
+
+      expect(flags).toEqual([expect.objectContaining({ id: 'rule:restricted:cheap:concepts[1].mood', location: 'concepts[1].mood' })]);
+    });
+
+    it('reads the mood words as separate words', () => {
+      const visual = aVisual([aConcept({ mood: ['warm', 'hearted'] }), aConcept({ mood: ['calm', 'bright'] })]);
+
+      expect(applyRules(visualSubject(visual), restricting('warm hearted', 'calmbright')).flags.map((f) => f.id)).toEqual([]);
+      expect(applyRules(visualSubject(visual), restricting('bright')).flags.map((f) => f.location)).toEqual(['concepts[1].mood']);
+    });
+
+    it('flags a restricted hashtag that follows another hashtag of the post', () => {
+      const posts = aShortCopy(['x', 'linkedin']);
+      posts.platforms[1].variants[0] = aVariant({ hashtags: ['#Coffee', '#Cheap'] });
+
+      const { flags } = applyRules(shortCopySubject(posts), restricting('#cheap'));
+
+      expect(flags).toEqual([expect.objectContaining({ id: 'rule:restricted:#cheap:platforms[1].variants[0].text', location: 'platforms[1].variants[0].text' })]);
+    });
+
     it('does not flag artifacts that avoid every restricted keyword', () => {
       const ctx = restricting('cheap', 'guaranteed');
 
@@ -136,6 +174,19 @@ describe(`${applyRules.name}: keywords`, () => {
       for (const entry of posts.platforms) entry.variants = entry.variants.map(() => aVariant({ hashtags: ['#Brewly'] }));
 
       expect(applyRules(shortCopySubject(posts), requiring('brewly')).flags).toEqual([]);
+    });
+
+    it('accepts a required hashtag that follows another hashtag of the post', () => {
+      const posts = aShortCopy(['x', 'linkedin']);
+      for (const entry of posts.platforms) entry.variants = entry.variants.map(() => aVariant({ hashtags: ['#Coffee', '#Brewly'] }));
+
+      expect(applyRules(shortCopySubject(posts), requiring('#brewly')).flags).toEqual([]);
+    });
+
+    it('flags a required hashtag that no post uses, at each post', () => {
+      const { flags } = applyRules(shortCopySubject(aShortCopy(['x'])), { ...requiring('#brewly'), selectedPlatforms: ['x'] });
+
+      expect(flags.map((f) => f.location)).toEqual([0, 1, 2].map((j) => `platforms[0].variants[${j}].text`));
     });
   });
 });

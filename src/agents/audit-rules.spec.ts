@@ -145,14 +145,14 @@ describe(applyRules.name, () => {
 
     it('flags malformed hashtags as a low clarity problem naming them', () => {
       const posts = aShortCopy(['x']);
-      posts.platforms[0].variants[1] = aVariant({ hashtags: ['#Coffee', 'coffee', '#', '#two words', '#fair-trade'] });
+      posts.platforms[0].variants[1] = aVariant({ hashtags: ['#Coffee', 'coffee', '#', '#two words', '#fair-trade', 'coffee#beans'] });
 
       expect(applyRules(shortCopySubject(posts), ruleContext(aBrief(), ['x'])).flags).toEqual([
         {
           id: 'rule:hashtag:x:1',
           category: 'clarity',
           severity: 'low',
-          description: 'Malformed hashtags: coffee, #, #two words, #fair-trade',
+          description: 'Malformed hashtags: coffee, #, #two words, #fair-trade, coffee#beans',
           location: 'platforms[0].variants[1].hashtags',
         },
       ]);

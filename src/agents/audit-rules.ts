@@ -105,7 +105,8 @@ function checkCopy(copy: CopyOutput, ctx: RuleContext, out: Findings) {
   const { minWordCount, maxWordCount } = ctx.brief.constraints ?? {};
   const longWords = wordCount(copy.bodyCopy.long);
   if ((minWordCount !== undefined && longWords < minWordCount) || (maxWordCount !== undefined && longWords > maxWordCount)) {
-    out.add('word-count', 'compliance', 'high', `The long body copy has ${longWords} words, outside the brief's bounds ${minWordCount ?? 0}-${maxWordCount ?? '∞'}`, `Rewrite the long body copy in ${minWordCount ?? 0}-${maxWordCount ?? 'any number of'} words`, 'bodyCopy.long');
+    const bounds = maxWordCount === undefined ? `at least ${minWordCount}` : minWordCount === undefined ? `at most ${maxWordCount}` : `${minWordCount}-${maxWordCount}`;
+    out.add('word-count', 'compliance', 'high', `The long body copy has ${longWords} words; the brief asks for ${bounds}`, `Rewrite the long body copy in ${bounds} words`, 'bodyCopy.long');
   }
   checkRequired([['copy', [...copy.headlines, ...Object.values(copy.bodyCopy), ...copy.ctas].join('\n')]], ctx.brief, out);
 }

@@ -107,7 +107,7 @@ describe(AuditAgent.name, () => {
       ]);
     });
 
-    it('points a model recommendation at its flag by flagIndex, and at none when the index is null or out of range', async () => {
+    it('points a model recommendation at its flag by flagIndex, and at none when the index is null or past the last flag', async () => {
       const flags = [
         { category: 'risk' as const, severity: 'low' as const, description: 'Vague claim', location: null },
         { category: 'clarity' as const, severity: 'low' as const, description: 'Jargon', location: null },
@@ -116,6 +116,7 @@ describe(AuditAgent.name, () => {
         { text: 'Replace the jargon', priority: 'low' as const, flagIndex: 1 },
         { text: 'Add a testimonial', priority: 'medium' as const, flagIndex: null },
         { text: 'Cite a source', priority: 'high' as const, flagIndex: 5 },
+        { text: 'Shorten the headline', priority: 'low' as const, flagIndex: 2 },
       ];
 
       const [report] = (await new AuditAgent(judging(modelReport('copy', { flags, recommendations }))).execute(anAuditInput([copySubject(aCopy())]), anAgentContext())).output;
@@ -124,6 +125,7 @@ describe(AuditAgent.name, () => {
         { flagId: 'llm:1', text: 'Replace the jargon', priority: 'low' },
         { text: 'Add a testimonial', priority: 'medium' },
         { text: 'Cite a source', priority: 'high' },
+        { text: 'Shorten the headline', priority: 'low' },
       ]);
     });
 

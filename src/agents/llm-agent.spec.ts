@@ -131,6 +131,8 @@ describe(LlmAgent.name, () => {
     const error = await rejectionOf(new CopyAgent(llm).execute(input, anAgentContext()));
 
     expect(error).toEqual(expect.objectContaining({ code: 'INVALID_OUTPUT', message: `copy agent output stayed invalid after ${MAX_REPAIRS} repairs: it is not valid JSON` }));
+    expect(error).toEqual(expect.objectContaining({ name: 'AgentError' }));
+    expect(String(error)).toBe(`AgentError: copy agent output stayed invalid after ${MAX_REPAIRS} repairs: it is not valid JSON`);
   });
 
   it('gives each call what is left of the time budget, and at least 1 ms', async () => {

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { AuditJudgement } from './output-schemas';
 import { auditJudgementSchema, copyOutputSchema, shortCopyOutputSchema, toStrictJsonSchema, visualConceptOutputSchema } from './output-schemas';
 import { aConcept, aCopy, aShortCopy, aVariant, aVisual } from './testing/fixtures';
@@ -81,5 +82,15 @@ describe(toStrictJsonSchema.name, () => {
     expect(schema).toMatchObject({
       properties: { reports: { type: 'array', items: { properties: { flags: { items: { properties: { location: { type: ['string', 'null'] } } } } } } } },
     });
+  });
+
+  it('drops minLength and maxLength of any schema, and keeps null values such as a null constant', () => {
+    const schema = toStrictJsonSchema(z.object({ name: z.string().min(1).max(20), nothing: z.literal(null), tags: z.array(z.string()).max(5) }));
+
+    expect(schema).not.toHaveProperty('$schema');
+    expect(schema).toMatchObject({
+      properties: { name: { type: 'string' }, nothing: { const: null }, tags: { type: 'array', maxItems: 5 } },
+    });
+    expect(JSON.stringify(schema)).not.toMatch(/"minLength"|"maxLength"/);
   });
 });

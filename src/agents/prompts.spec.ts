@@ -11,6 +11,9 @@ function expectHouseRules(system: string) {
   expect(system).toContain('Write in the language of the brief.');
   expect(system).toContain('Never invent prices, statistics or legal claims');
   expect(system).toContain('Use every required keyword verbatim; never use a restricted keyword');
+  expect(system).toContain(
+    'and nothing else. Write in the language of the brief. Never invent prices, statistics or legal claims that the brief does not state. Use every required keyword verbatim;',
+  );
 }
 
 describe(generationMessages.name, () => {
@@ -93,6 +96,20 @@ describe(generationMessages.name, () => {
     }
   });
 
+  it('says there are no recommendations when the audit gave none', () => {
+    const feedback = { verdict: 'fail' as const, weightedScore: 30, flags: [aFlag('critical')], recommendations: [] };
+    const input = aGenerationInput<'copy'>({ attempt: 2, previous: { content: aCopy(), feedback } });
+
+    expect(generationMessages('copy', input)[1].content.split('\n\n').at(-2)).toBe('Recommendations: none');
+  });
+
+  it('lists a single recommendation on a line of its own', () => {
+    const feedback = { verdict: 'fail' as const, weightedScore: 30, flags: [aFlag('critical')], recommendations: [{ text: 'Remove "cheap"', priority: 'high' as const }] };
+    const input = aGenerationInput<'copy'>({ attempt: 2, previous: { content: aCopy(), feedback } });
+
+    expect(generationMessages('copy', input)[1].content.split('\n\n').at(-2)).toBe('Recommendations:\n- Remove "cheap"');
+  });
+
   it("puts an editor's instructions beside the audit's findings on a regeneration", () => {
     const recommendations = [{ text: 'Shorten the post', priority: 'high' as const }];
     const feedback = { verdict: 'fail' as const, weightedScore: 55, flags: [aFlag('high')], recommendations };
@@ -132,6 +149,9 @@ describe(auditMessages.name, () => {
     for (const category of AUDIT_CATEGORIES) expect(system.content).toContain(category);
     for (const severity of SEVERITIES) expect(system.content).toContain(severity);
     expect(system.content).toContain('critical means it must not be published');
+    expect(system.content).toContain('Score each artifact 0-100 on toneConsistency, clarity, compliance, accessibility and risk (100 = no concern). Flag each');
+    expect(system.content).toContain('a severity (low, medium, high, critical: critical means it must not be published), a description and its location, and give');
+    expect(system.content).toContain('in the given order. Answer with one JSON object');
     expect(system.content).toContain('and give imperative recommendations that fix the flags. Return one report per artifact, in the given order.');
     expectHouseRules(system.content);
     expect(user).toEqual({

@@ -47,4 +47,14 @@ describe(ShortCopyAgent.name, () => {
     expect(output.platforms[0].variants[0]).toEqual(expect.objectContaining({ characterCount: 150, overLimit: true }));
     expect(output.platforms[1].variants[0]).toEqual(expect.objectContaining({ characterCount: 150, overLimit: false }));
   });
+
+  it('does not set overLimit on a post exactly at its platform limit, counting an emoji as one character', async () => {
+    const atLimit = `${'a'.repeat(279)}😀`;
+    const answer = miscounted({ x: [atLimit, 'a'.repeat(281), 'c'], linkedin: ['d', 'e', 'f'] });
+    answer.platforms[0].variants[0].overLimit = true;
+
+    const { output } = await new ShortCopyAgent(new ScriptedLlmClient([{ json: answer }])).execute(aGenerationInput<'shortCopy'>(), anAgentContext());
+
+    expect(output.platforms[0].variants.slice(0, 2).map((v) => [v.characterCount, v.overLimit])).toEqual([[280, false], [281, true]]);
+  });
 });
