@@ -2,16 +2,16 @@ import { lastValueFrom, toArray } from 'rxjs';
 import { isTerminalState, type OrchestrationEvent } from '@app/contracts';
 import { eventually } from '../common/testing/eventually';
 import { createHarness, withinRunDeadline } from '../orchestration/testing/orchestrator-harness';
-import { StoreError } from '../persistence/store-errors';
+import { StoreConflictError, StoreError } from '../persistence/store-errors';
 import { InProcessRunEventBus } from './adapters/in-process-run-event-bus';
 import { RunExecutor } from './run-executor';
 import { setupExecutor, startRun } from './testing/executor-setup';
 
-/** Makes the store refuse every append of the run's events from `seq` on. */
-function failAppendsFrom(repository: ReturnType<typeof setupExecutor>['repository'], seq: number) {
+/** Makes the store refuse every append of the run's events from `seq` on, with `error`. */
+function failAppendsFrom(repository: ReturnType<typeof setupExecutor>['repository'], seq: number, error: Error = new StoreError('disk I/O error')) {
   const append = repository.appendEvents.bind(repository);
   jest.spyOn(repository, 'appendEvents').mockImplementation(async (tenant, batch, epoch) => {
-    if (batch.some((event) => event.seq >= seq)) throw new StoreError('disk I/O error');
+    if (batch.some((event) => event.seq >= seq)) throw error;
     return append(tenant, batch, epoch);
   });
 }
@@ -22,9 +22,12 @@ describe(`${RunExecutor.name}: a failing store, shutdown and takeover`, () => {
     jest.restoreAllMocks();
   });
 
-  it('ends a run whose write failed as failed, and publishes that end to its live subscribers', async () => {
+  it.each([
+    ['a failing store', new StoreError('disk I/O error')],
+    ['a conflict that is not the end of the run', new StoreConflictError('STORE_ERROR', 'disk I/O error: seq 3 stored twice')],
+  ])('ends a run whose write failed (%s) as failed, and publishes that end to its live subscribers', async (_case, error) => {
     const { executor, runs, repository, bus, published, logged, exitOf } = setupExecutor(20);
-    failAppendsFrom(repository, 3);
+    failAppendsFrom(repository, 3, error);
     const { runId } = await startRun(runs);
     const live = lastValueFrom(bus.live(runId).pipe(toArray(), withinRunDeadline('The live channel did not end')));
     await executor.settled(runId);
@@ -51,6 +54,18 @@ describe(`${RunExecutor.name}: a failing store, shutdown and takeover`, () => {
     expect(published.some((event) => isTerminalState(event.state))).toBe(false);
     expect(logged).toHaveBeenCalledWith(`Run ${runId}: could not mark it failed; restart recovery will`, 'StoreError: the store is gone');
     expect(['queued', 'running']).toContain((await repository.getRun('t', runId))?.status);
+  });
+
+  it('publishes nothing more for a run whose write failed when the store says it has ended already', async () => {
+    const { executor, runs, repository, published, logged, exitOf } = setupExecutor(20);
+    failAppendsFrom(repository, 3);
+    jest.spyOn(repository, 'failInterruptedRuns').mockResolvedValue([]);
+    const { runId } = await startRun(runs);
+    await executor.settled(runId);
+
+    expect(await exitOf()).toBe('ended');
+    expect(published.some((event) => isTerminalState(event.state))).toBe(false);
+    expect(logged.mock.calls).toEqual([[`Run ${runId}: store write failed, ending the run`, expect.stringContaining('disk I/O error')]]);
   });
 
   it('hands a run back on shutdown even when its lease cannot be given up: the next node claims it once the lease expires', async () => {
