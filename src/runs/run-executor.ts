@@ -16,11 +16,14 @@ import { writeInBatches } from './write-in-batches';
 export type StoredRunRequest = ValidRunRequest & { runId: string };
 
 /**
- * A write refused because this node no longer holds the run: another node claimed it (a newer
- * epoch), or it ended meanwhile without this node (its new owner finished it, or a cancel did).
+ * Why a write was refused when this node no longer holds the run: another node claimed it (a
+ * newer epoch), or it ended meanwhile without this node (its new owner finished it, or a cancel
+ * did). Undefined for any other failure: the store failed.
  */
-function isLost(error: unknown): boolean {
-  return error instanceof LeaseLostError || (error instanceof StoreConflictError && error.code === 'RUN_ALREADY_FINISHED');
+function lostBecause(error: unknown): string | undefined {
+  if (error instanceof LeaseLostError) return error.message;
+  if (error instanceof StoreConflictError && error.code === 'RUN_ALREADY_FINISHED') return 'it ended without this node';
+  return undefined;
 }
 
 /**
@@ -98,7 +101,10 @@ export class RunExecutor implements OnApplicationBootstrap, BeforeApplicationShu
     this.leases.set(runId, epoch);
     const pipeline = writeInBatches(execution.events$, (batch) => this.persist(tenantId, execution, batch, epoch, request.regeneration?.activate))
       .then((): RunExit => 'ended')
-      .catch((error: unknown) => (isLost(error) ? this.leaseLost(execution, error instanceof LeaseLostError ? error.message : 'it ended without this node') : this.storeFailed(execution, error)))
+      .catch((error: unknown) => {
+        const why = lostBecause(error);
+        return why !== undefined ? this.leaseLost(execution, why) : this.storeFailed(execution, error);
+      })
       .then((exit) => (this.handedBack.has(runId) ? this.release(runId, epoch) : exit))
       .finally(() => {
         this.pipelines.delete(runId);
